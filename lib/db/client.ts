@@ -1,0 +1,59 @@
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaClient } from "@/lib/generated/prisma/client";
+import { dataDir, env } from "@/lib/env";
+
+// The one place that constructs a Prisma client. Opened lazily on first use so that
+// `next build` and module imports never touch a database.
+
+export type Db = PrismaClient;
+
+type Holder = { client?: PrismaClient; override?: PrismaClient };
+const scope = globalThis as { __keyplaneDb?: Holder };
+scope.__keyplaneDb ??= {};
+const holder: Holder = scope.__keyplaneDb;
+
+export function pgliteDirectory(): string {
+  return path.join(dataDir(), "pglite");
+}
+
+/** Where the app's data lives, for messages (never includes a password). */
+export function describeDatabaseTarget(): string {
+  const url = env().DATABASE_URL;
+  if (url) return url.replace(/\/\/[^@/]*@/, "//");
+  return pgliteDirectory();
+}
+
+type AdapterFactory = NonNullable<
+  NonNullable<ConstructorParameters<typeof PrismaClient>[0]>["adapter"]
+>;
+
+// pglite-prisma-adapter is built against an older copy of Prisma's adapter interface
+// types; the runtime contract is the same (checked by the integration suite on PGlite).
+export function pgliteAdapter(database: PGlite): AdapterFactory {
+  return new PrismaPGlite(database) as unknown as AdapterFactory;
+}
+
+function createClient(): PrismaClient {
+  const url = env().DATABASE_URL;
+  if (url) {
+    return new PrismaClient({
+      adapter: new PrismaPg({ connectionString: url, max: 10, connectionTimeoutMillis: 5_000 }),
+    });
+  }
+  return new PrismaClient({ adapter: pgliteAdapter(new PGlite(pgliteDirectory())) });
+}
+
+/** The shared Prisma client for this process. */
+export function db(): PrismaClient {
+  if (holder.override) return holder.override;
+  holder.client ??= createClient();
+  return holder.client;
+}
+
+/** Tests point the data-access layer at a database of their own. */
+export function setDbForTesting(client: PrismaClient | undefined): void {
+  holder.override = client;
+}

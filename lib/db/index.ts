@@ -1,0 +1,2 @@
+export { db, type Db, describeDatabaseTarget, setDbForTesting } from "./client";
+export { DatabaseUnavailableError, describeDatabaseError, isConnectionError } from "./errors";

@@ -1,0 +1,39 @@
+import { z } from "zod";
+
+// The environment, parsed once. Only lib/ reads process.env, and only through here.
+const schema = z.object({
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v && !v.includes("embedded.invalid") ? v : undefined))
+    .refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+      message: "DATABASE_URL must start with postgresql:// or postgres://",
+    }),
+  KEYPLANE_DATA_DIR: z.string().trim().min(1).optional(),
+  REDIS_URL: z.string().trim().min(1).optional(),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** Failed sign-ins allowed per client IP, and per account, in 15 minutes. */
+  KEYPLANE_SIGNIN_IP_LIMIT: z.coerce.number().int().positive().default(50),
+  KEYPLANE_SIGNIN_ACCOUNT_LIMIT: z.coerce.number().int().positive().default(10),
+});
+
+export type Env = z.infer<typeof schema>;
+
+let parsed: Env | undefined;
+
+export function env(): Env {
+  if (!parsed) {
+    const result = schema.safeParse(process.env);
+    if (!result.success) {
+      const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+      throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+    }
+    parsed = result.data;
+  }
+  return parsed;
+}
+
+export function dataDir(): string {
+  return env().KEYPLANE_DATA_DIR ?? `${process.cwd()}/.data`;
+}
