@@ -1,0 +1,68 @@
+import "server-only";
+import { getServerSession } from "next-auth";
+import { notFound, redirect } from "next/navigation";
+import { cache } from "react";
+import { db } from "@/lib/db";
+import type { TenantContext } from "./context";
+import { NotFoundError, UnauthenticatedError } from "./errors";
+import { authOptions } from "./options";
+import { requestInfo } from "./request-info";
+
+export type SessionUser = { id: string; email: string; name: string };
+
+/** The signed-in user, re-read from the database on every request (null if deleted). */
+export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
+  const session = await getServerSession(authOptions);
+  const id = session?.user?.id;
+  if (!id) return null;
+  return db().user.findUnique({ where: { id }, select: { id: true, email: true, name: true } });
+});
+
+export async function requireUser(): Promise<SessionUser> {
+  const user = await getSessionUser();
+  if (!user) redirect("/sign-in");
+  return user;
+}
+
+/**
+ * Resolves the tenant from the URL slug through the user's membership, read from the
+ * database on this request: a removed member, or one whose role changed, is affected
+ * at once, whatever the session token says. Another tenant's slug is "not found".
+ */
+export const loadTenantContext = cache(async (slug: string): Promise<TenantContext> => {
+  const user = await getSessionUser();
+  if (!user) throw new UnauthenticatedError();
+  const membership = await db().membership.findFirst({
+    where: { userId: user.id, tenant: { slug } },
+    select: { role: true, tenant: { select: { id: true, slug: true, name: true } } },
+  });
+  if (!membership) throw new NotFoundError();
+  const { ip, userAgent } = await requestInfo();
+  return {
+    tenantId: membership.tenant.id,
+    tenantSlug: membership.tenant.slug,
+    tenantName: membership.tenant.name,
+    role: membership.role,
+    actor: { type: "USER", id: user.id, label: user.email, ip, userAgent },
+  };
+});
+
+/** For pages and layouts: redirects to sign-in, or answers 404 for a foreign tenant. */
+export async function requireMember(slug: string): Promise<TenantContext> {
+  try {
+    return await loadTenantContext(slug);
+  } catch (error) {
+    if (error instanceof UnauthenticatedError) redirect("/sign-in");
+    if (error instanceof NotFoundError) notFound();
+    throw error;
+  }
+}
+
+export async function listMyTenants(userId: string) {
+  const rows = await db().membership.findMany({
+    where: { userId },
+    select: { role: true, tenant: { select: { slug: true, name: true } } },
+    orderBy: { createdAt: "asc" },
+  });
+  return rows.map((r) => ({ slug: r.tenant.slug, name: r.tenant.name, role: r.role }));
+}
