@@ -80,6 +80,8 @@ async function openPostgres(env) {
     connectionString: env.DATABASE_URL,
     connectionTimeoutMillis: 5_000,
   });
+  // An idle client whose server goes away emits 'error'; the next query reports it.
+  client.on("error", () => {});
   await client.connect();
   return { executor: pgExecutor(client), close: () => client.end() };
 }

@@ -2,12 +2,11 @@ import "server-only";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import type { ActionState, FieldErrors } from "./action-state";
 import { assertCan, type TenantContext } from "./context";
 import { ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from "./errors";
 import type { Permission } from "./roles";
 import { getSessionUser, loadTenantContext } from "./session";
-
-import type { ActionState, FieldErrors } from "./action-state";
 
 export type { ActionState, FieldErrors } from "./action-state";
 

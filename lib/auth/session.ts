@@ -1,6 +1,6 @@
 import "server-only";
-import { getServerSession } from "next-auth";
 import { notFound, redirect } from "next/navigation";
+import { getServerSession } from "next-auth";
 import { cache } from "react";
 import { db } from "@/lib/db";
 import type { TenantContext } from "./context";

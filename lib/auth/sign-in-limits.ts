@@ -1,9 +1,9 @@
 import "server-only";
 import { Redis } from "ioredis";
 import {
+  type RateLimiterAbstract,
   RateLimiterMemory,
   RateLimiterRedis,
-  type RateLimiterAbstract,
 } from "rate-limiter-flexible";
 import { env } from "@/lib/env";
 

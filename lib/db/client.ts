@@ -2,8 +2,8 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
-import { PrismaClient } from "@/lib/generated/prisma/client";
 import { dataDir, env } from "@/lib/env";
+import { PrismaClient } from "@/lib/generated/prisma/client";
 
 // The one place that constructs a Prisma client. Opened lazily on first use so that
 // `next build` and module imports never touch a database.

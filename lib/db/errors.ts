@@ -72,3 +72,16 @@ export function redactUrl(url: string): string {
     return "the configured DATABASE_URL";
   }
 }
+
+/**
+ * True for a unique-constraint violation, however it arrives: Prisma's P2002 on
+ * PostgreSQL, or the driver adapter's error carrying PostgreSQL's 23505 (PGlite).
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const { code, cause } = error as { code?: unknown; cause?: unknown };
+  if (code === "P2002" || code === "23505") return true;
+  return (
+    typeof cause === "object" && cause !== null && (cause as { code?: unknown }).code === "23505"
+  );
+}

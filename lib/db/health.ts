@@ -1,5 +1,5 @@
 import "server-only";
-import { describeDatabaseTarget, db } from "./client";
+import { db, describeDatabaseTarget } from "./client";
 import { describeDatabaseError } from "./errors";
 
 export async function checkDatabase(): Promise<{ ok: true } | { ok: false; error: string }> {

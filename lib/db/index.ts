@@ -1,2 +1,7 @@
-export { db, type Db, describeDatabaseTarget, setDbForTesting } from "./client";
-export { DatabaseUnavailableError, describeDatabaseError, isConnectionError } from "./errors";
+export { type Db, db, describeDatabaseTarget, setDbForTesting } from "./client";
+export {
+  DatabaseUnavailableError,
+  describeDatabaseError,
+  isConnectionError,
+  isUniqueViolation,
+} from "./errors";

@@ -1,8 +1,8 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
+import { recordAudit } from "@/lib/audit/write";
 import { assertCan, type TenantContext } from "@/lib/auth/context";
 import { NotFoundError, ValidationError } from "@/lib/auth/errors";
-import { recordAudit } from "@/lib/audit/write";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { Role } from "@/lib/generated/prisma/enums";

@@ -1,9 +1,10 @@
 import "server-only";
+import { recordAudit } from "@/lib/audit/write";
 import type { TenantContext } from "@/lib/auth/context";
 import { ValidationError } from "@/lib/auth/errors";
 import { hashPassword } from "@/lib/auth/password";
-import { recordAudit } from "@/lib/audit/write";
 import { db } from "@/lib/db";
+import { isUniqueViolation } from "@/lib/db/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { claimInvitation } from "./invitations";
 import type { SignUpInput } from "./schemas";
@@ -14,15 +15,6 @@ type NewUser = { id: string; email: string; name: string };
 
 // With the pg adapter Prisma reports a unique violation as P2002; the PGlite adapter
 // throws a DriverAdapterError whose cause carries PostgreSQL's SQLSTATE 23505 instead.
-function isUniqueViolation(error: unknown): boolean {
-  if (typeof error !== "object" || error === null) return false;
-  const { code, cause } = error as { code?: unknown; cause?: unknown };
-  if (code === "P2002") return true;
-  return (
-    typeof cause === "object" && cause !== null && (cause as { code?: unknown }).code === "23505"
-  );
-}
-
 async function createTenantWithOwner(
   tx: Prisma.TransactionClient,
   user: NewUser,

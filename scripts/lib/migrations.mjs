@@ -47,10 +47,11 @@ export function listMigrations(dir = MIGRATIONS_DIR) {
  */
 export async function applyMigrations(database, dir = MIGRATIONS_DIR) {
   const migrations = listMigrations(dir);
-  await database.exec(BOOKKEEPING);
-  // Two instances starting at once must not both apply the same migration.
+  // Two instances starting at once must not both apply the same migration, nor race
+  // each other creating the bookkeeping table, so the lock comes first.
   await database.query("SELECT pg_advisory_lock($1)", [LOCK_ID]);
   try {
+    await database.exec(BOOKKEEPING);
     const { rows } = await database.query(
       `SELECT migration_name, checksum FROM "_prisma_migrations"
        WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
