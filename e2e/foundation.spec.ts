@@ -67,6 +67,26 @@ test.describe("sign-up, tenants and members", () => {
     await visitor.context.close();
   });
 
+  test("repeated wrong passwords lock the account for a while", async ({ page, browser }) => {
+    const owner = newAccount("locked");
+    await signUp(page, owner, "Locked Out Co");
+    const attacker = await secondPerson(browser);
+    await attacker.page.goto("/sign-in");
+    await attacker.page.getByLabel("Email").fill(owner.email);
+    // KEYPLANE_SIGNIN_ACCOUNT_LIMIT is 10 failures per 15 minutes.
+    for (let attempt = 1; attempt <= 10; attempt++) {
+      await attacker.page.getByLabel("Password").fill(`wrong guess ${attempt}`);
+      await attacker.page.getByRole("button", { name: "Sign in" }).click();
+      await expect(alertOf(attacker.page)).toHaveText("Wrong email or password.");
+      await expect(attacker.page.getByRole("button", { name: "Sign in" })).toBeEnabled();
+    }
+    await attacker.page.getByLabel("Password").fill(owner.password);
+    await attacker.page.getByRole("button", { name: "Sign in" }).click();
+    await expect(alertOf(attacker.page)).toHaveText(/Too many failed sign-in attempts\. Try again in \d+ minutes?\./);
+    await expect(attacker.page).toHaveURL(/\/sign-in/);
+    await attacker.context.close();
+  });
+
   test("an invited viewer joins, cannot manage members, and the link works once", async ({
     page,
     browser,

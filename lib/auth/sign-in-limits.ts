@@ -32,12 +32,11 @@ function create(points: number, keyPrefix: string, redis: Redis | undefined): Ra
 function getLimiters(): Limiters {
   if (!limiters) {
     const { REDIS_URL, KEYPLANE_SIGNIN_IP_LIMIT, KEYPLANE_SIGNIN_ACCOUNT_LIMIT } = env();
+    // Commands queue until the connection is up (a fresh process would otherwise fall
+    // back to the in-memory insurance limiter for its first attempts); if Redis is down,
+    // a command fails after one retry and the insurance limiter takes over.
     const redis = REDIS_URL
-      ? new Redis(REDIS_URL, {
-          enableOfflineQueue: false,
-          maxRetriesPerRequest: 1,
-          lazyConnect: false,
-        })
+      ? new Redis(REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2_000 })
       : undefined;
     redis?.on("error", () => {});
     limiters = {
