@@ -1,0 +1,5 @@
+import { assertChromiumInstalled } from "./support/chromium";
+
+export default function globalSetup(): void {
+  assertChromiumInstalled();
+}
