@@ -82,7 +82,9 @@ test.describe("sign-up, tenants and members", () => {
     }
     await attacker.page.getByLabel("Password").fill(owner.password);
     await attacker.page.getByRole("button", { name: "Sign in" }).click();
-    await expect(alertOf(attacker.page)).toHaveText(/Too many failed sign-in attempts\. Try again in \d+ minutes?\./);
+    await expect(alertOf(attacker.page)).toHaveText(
+      /Too many failed sign-in attempts\. Try again in \d+ minutes?\./,
+    );
     await expect(attacker.page).toHaveURL(/\/sign-in/);
     await attacker.context.close();
   });

@@ -13,8 +13,6 @@ import { uniqueSlug } from "./slug";
 type Requester = { ip?: string | null; userAgent?: string | null };
 type NewUser = { id: string; email: string; name: string };
 
-// With the pg adapter Prisma reports a unique violation as P2002; the PGlite adapter
-// throws a DriverAdapterError whose cause carries PostgreSQL's SQLSTATE 23505 instead.
 async function createTenantWithOwner(
   tx: Prisma.TransactionClient,
   user: NewUser,

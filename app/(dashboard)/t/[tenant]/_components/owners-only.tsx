@@ -1,6 +1,15 @@
 import { PageHeader } from "@/components/ui/card";
 
-export function OwnersOnly({ title, what }: { title: string; what: string }) {
+/** What a member sees on a page their role may not use. */
+export function OwnersOnly({
+  title,
+  what,
+  who = "Only owners",
+}: {
+  title: string;
+  what: string;
+  who?: string;
+}) {
   return (
     <>
       <PageHeader title={title} />
@@ -8,7 +17,7 @@ export function OwnersOnly({ title, what }: { title: string; what: string }) {
         role="alert"
         className="rounded-lg border border-amber-200 bg-amber-50 p-6 text-sm text-amber-900"
       >
-        Only owners can {what}. Ask an owner of this organization if you need a change.
+        {who} can {what}. Ask an owner of this organization if you need a change.
       </div>
     </>
   );

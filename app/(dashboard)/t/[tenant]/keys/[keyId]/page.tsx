@@ -1,0 +1,220 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import type { ReactNode } from "react";
+import { Badge } from "@/components/ui/badge";
+import { buttonClasses } from "@/components/ui/button";
+import { Card, PageHeader } from "@/components/ui/card";
+import { NotFoundError } from "@/lib/auth/errors";
+import { can } from "@/lib/auth/roles";
+import { requireMember } from "@/lib/auth/session";
+import { getKey, listKeyAudit } from "@/lib/keys/data";
+import { formatCents, formatDateTime, relativeTime } from "../_components/format";
+import { KeyStatusBadge } from "../_components/key-status-badge";
+import { KeyLifecycle } from "./_components/key-lifecycle";
+
+export const metadata: Metadata = { title: "Key" };
+
+function Row({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <>
+      <dt className="text-zinc-500">{label}</dt>
+      <dd className="min-w-0 break-words">{children}</dd>
+    </>
+  );
+}
+
+function List({ items, empty }: { items: string[]; empty: string }) {
+  if (items.length === 0) return <span className="text-zinc-500">{empty}</span>;
+  return (
+    <span className="flex flex-wrap gap-1">
+      {items.map((item) => (
+        <Badge key={item}>{item}</Badge>
+      ))}
+    </span>
+  );
+}
+
+function json(value: unknown): string {
+  return value === null || value === undefined ? "" : JSON.stringify(value);
+}
+
+export default async function KeyDetailPage({
+  params,
+}: {
+  params: Promise<{ tenant: string; keyId: string }>;
+}) {
+  const { tenant, keyId } = await params;
+  const ctx = await requireMember(tenant);
+  const key = await getKey(ctx, keyId).catch((error: unknown) => {
+    if (error instanceof NotFoundError) notFound();
+    throw error;
+  });
+  const audit = await listKeyAudit(ctx, keyId, { limit: 50 });
+  const canWrite = can(ctx.role, "keys:write");
+  const limits = key.rateLimits;
+
+  return (
+    <div className="space-y-6">
+      <Link href={`/t/${tenant}/keys`} className="text-sm text-zinc-600 hover:underline">
+        ← Keys
+      </Link>
+      <PageHeader
+        title={key.name}
+        description={key.description || undefined}
+        actions={
+          canWrite ? (
+            <>
+              {key.status !== "REVOKED" ? (
+                <Link
+                  href={`/t/${tenant}/keys/${key.id}/edit`}
+                  className={buttonClasses("secondary")}
+                >
+                  Edit
+                </Link>
+              ) : null}
+              <KeyLifecycle tenant={tenant} keyId={key.id} keyName={key.name} status={key.status} />
+            </>
+          ) : null
+        }
+      />
+      {key.status === "REVOKED" ? (
+        <p
+          role="status"
+          className="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800"
+        >
+          Revoked {formatDateTime(key.revokedAt)}
+          {key.revokedBy ? ` by ${key.revokedBy}` : ""}: {key.revokedReason}
+        </p>
+      ) : null}
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card>
+          <h2 className="mb-4 text-base font-semibold">Overview</h2>
+          <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-2 text-sm">
+            <Row label="Status">
+              <KeyStatusBadge status={key.status} />
+            </Row>
+            <Row label="Key">
+              <code className="font-mono text-xs" data-testid="key-display">
+                {key.display}
+              </code>
+            </Row>
+            <Row label="Created">
+              {formatDateTime(key.createdAt)}
+              {key.createdBy ? ` by ${key.createdBy.label}` : ""}
+            </Row>
+            <Row label="Last used">{relativeTime(key.lastUsedAt)}</Row>
+            <Row label="Expires">
+              <span data-testid="key-expires">
+                {key.expiresAt ? formatDateTime(key.expiresAt) : "never"}
+              </span>
+            </Row>
+            <Row label="Tags">
+              <List items={key.tags} empty="none" />
+            </Row>
+          </dl>
+        </Card>
+        <Card>
+          <h2 className="mb-4 text-base font-semibold">Limits</h2>
+          <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-2 text-sm">
+            <Row label="Scopes">
+              <span data-testid="key-scopes">
+                <List items={key.scopes} empty="none" />
+              </span>
+            </Row>
+            <Row label="Rate limits">
+              {[
+                limits.perMinute ? `${limits.perMinute}/min` : null,
+                limits.perHour ? `${limits.perHour}/hour` : null,
+                limits.perDay ? `${limits.perDay}/day` : null,
+              ]
+                .filter(Boolean)
+                .join(" · ") || "none"}
+            </Row>
+            <Row label="Budget">
+              <span data-testid="key-budget">
+                {key.budget
+                  ? `${formatCents(key.budget.spentCents)} of ${formatCents(key.budget.limitCents)} (${key.budget.period === "MONTHLY" ? "monthly" : "total"})`
+                  : "none"}
+              </span>
+            </Row>
+            <Row label="IP ranges">
+              <List items={key.ipAllowlist} empty="any address" />
+            </Row>
+            <Row label="Endpoints">
+              <List items={key.allowedEndpoints} empty="any endpoint" />
+            </Row>
+            <Row label="Resources">
+              <List items={key.allowedResources} empty="any resource" />
+            </Row>
+            <Row label="Metadata">
+              {key.metadata ? (
+                <code className="font-mono text-xs">{json(key.metadata)}</code>
+              ) : (
+                <span className="text-zinc-500">none</span>
+              )}
+            </Row>
+          </dl>
+        </Card>
+      </div>
+      <Card>
+        <h2 className="mb-3 text-base font-semibold">Secrets</h2>
+        <ul className="divide-y divide-zinc-100 text-sm" aria-label="Secrets">
+          <li className="flex flex-wrap items-center justify-between gap-2 py-2">
+            <code className="font-mono text-xs">{key.display}</code>
+            <span className="text-zinc-600">
+              current{key.rolledAt ? ` · issued ${formatDateTime(key.rolledAt)}` : ""}
+            </span>
+          </li>
+          {key.retiredSecrets.map((secret) => (
+            <li
+              key={secret.id}
+              className="flex flex-wrap items-center justify-between gap-2 py-2"
+              data-testid="retired-secret"
+            >
+              <code className="font-mono text-xs">{secret.display}</code>
+              <span className="text-zinc-600">
+                previous · keeps working until {formatDateTime(secret.graceEndsAt)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      </Card>
+      <Card>
+        <h2 className="mb-2 text-base font-semibold">Usage</h2>
+        <p className="text-sm text-zinc-600">
+          Requests, denials, cost and tokens for this key appear here once it is verified.
+        </p>
+      </Card>
+      <Card className="p-0">
+        <h2 className="px-6 pt-5 pb-3 text-base font-semibold">History</h2>
+        <table className="min-w-full text-sm">
+          <caption className="sr-only">Audit history of this key</caption>
+          <thead className="bg-zinc-50 text-left text-xs uppercase text-zinc-500">
+            <tr>
+              <th className="px-6 py-2">Time</th>
+              <th className="px-6 py-2">Who</th>
+              <th className="px-6 py-2">Action</th>
+              <th className="px-6 py-2">Change</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-zinc-100">
+            {audit.map((entry) => (
+              <tr key={entry.id}>
+                <td className="whitespace-nowrap px-6 py-2 text-zinc-600">
+                  {formatDateTime(entry.createdAt)}
+                </td>
+                <td className="px-6 py-2">{entry.actorLabel}</td>
+                <td className="px-6 py-2 font-mono text-xs">{entry.action}</td>
+                <td className="max-w-lg px-6 py-2 font-mono text-xs text-zinc-600">
+                  {entry.before ? `${json(entry.before)} → ` : ""}
+                  {json(entry.after)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,72 @@
+"use client";
+
+import { useActionState, useEffect } from "react";
+import { toast } from "sonner";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { IDLE, fieldErrorsOf } from "@/lib/auth/action-state";
+import { revokeKeyAction } from "@/lib/keys/actions";
+
+/** "Revoke compromised key": one dialog, a reason, and the key stops verifying at once. */
+export function RevokeKeyDialog({
+  tenant,
+  keyId,
+  keyName,
+  open,
+  onClose,
+}: {
+  tenant: string;
+  keyId: string;
+  keyName: string;
+  open: boolean;
+  onClose: () => void;
+}) {
+  const [state, formAction, pending] = useActionState(revokeKeyAction, IDLE);
+  const errors = fieldErrorsOf(state);
+  useEffect(() => {
+    if (state.status === "success") {
+      toast.success(state.message ?? "Key revoked.");
+      onClose();
+    }
+  }, [state, onClose]);
+  return (
+    <ConfirmDialog
+      open={open}
+      title={`Revoke "${keyName}"?`}
+      confirmLabel="Revoke key"
+      onCancel={onClose}
+      formAction={formAction}
+      pending={pending}
+    >
+      <input type="hidden" name="tenant" value={tenant} />
+      <input type="hidden" name="keyId" value={keyId} />
+      <p className="text-sm text-zinc-600">
+        Verification fails from now on. This cannot be undone; the key stays listed for the audit
+        trail.
+      </p>
+      <div className="space-y-1">
+        <label htmlFor={`revoke-reason-${keyId}`} className="block text-sm font-medium">
+          Reason
+        </label>
+        <input
+          id={`revoke-reason-${keyId}`}
+          name="reason"
+          defaultValue="Compromised"
+          required
+          aria-invalid={Boolean(errors.reason)}
+          aria-describedby={errors.reason ? `revoke-reason-${keyId}-error` : undefined}
+          className="block w-full rounded-md border border-zinc-300 px-3 py-2 text-sm"
+        />
+        {errors.reason ? (
+          <p id={`revoke-reason-${keyId}-error`} className="text-sm text-red-600">
+            {errors.reason.join(" ")}
+          </p>
+        ) : null}
+      </div>
+      {state.status === "error" && !errors.reason ? (
+        <p role="alert" className="text-sm text-red-600">
+          {state.message}
+        </p>
+      ) : null}
+    </ConfirmDialog>
+  );
+}
