@@ -1,6 +1,6 @@
 "use client";
 
-import { type ReactNode, useEffect, useRef } from "react";
+import { type ReactNode, useEffect, useId, useRef } from "react";
 import { Button } from "./button";
 
 /**
@@ -28,6 +28,8 @@ export function ConfirmDialog({
   pending?: boolean;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  // Several dialogs can share a page (one per table row), so each needs its own id.
+  const titleId = useId();
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
@@ -41,11 +43,11 @@ export function ConfirmDialog({
         event.preventDefault();
         onCancel();
       }}
-      aria-labelledby="confirm-dialog-title"
+      aria-labelledby={titleId}
       className="m-auto w-full max-w-md rounded-lg border border-zinc-200 p-0 shadow-xl backdrop:bg-zinc-900/40"
     >
       <form action={formAction} className="space-y-4 p-6">
-        <h2 id="confirm-dialog-title" className="text-lg font-semibold">
+        <h2 id={titleId} className="text-lg font-semibold">
           {title}
         </h2>
         {children}

@@ -72,11 +72,20 @@ export function TextAreaField({
   label,
   hint,
   errors,
+  className,
   ...input
 }: Common & TextareaHTMLAttributes<HTMLTextAreaElement>) {
   return (
     <Field id={id} label={label} hint={hint} errors={errors}>
-      {(aria) => <textarea id={id} name={id} {...aria} {...input} />}
+      {(aria) => (
+        <textarea
+          id={id}
+          name={id}
+          {...aria}
+          {...input}
+          className={cn(aria.className, className)}
+        />
+      )}
     </Field>
   );
 }
@@ -87,12 +96,13 @@ export function SelectField({
   hint,
   errors,
   children,
+  className,
   ...select
 }: Common & SelectHTMLAttributes<HTMLSelectElement>) {
   return (
     <Field id={id} label={label} hint={hint} errors={errors}>
       {(aria) => (
-        <select id={id} name={id} {...aria} {...select}>
+        <select id={id} name={id} {...aria} {...select} className={cn(aria.className, className)}>
           {children}
         </select>
       )}

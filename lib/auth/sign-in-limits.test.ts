@@ -23,7 +23,9 @@ describe(`sign-in limits (${process.env.REDIS_URL ? "Redis" : "in memory"})`, ()
     }
     const attempt = assertSignInAllowed("198.51.100.200", email);
     await expect(attempt).rejects.toBeInstanceOf(TooManyAttemptsError);
-    await expect(attempt).rejects.toThrow(/Too many failed sign-in attempts\. Try again in 15 minutes\./);
+    await expect(attempt).rejects.toThrow(
+      /Too many failed sign-in attempts\. Try again in 15 minutes\./,
+    );
   });
 
   it("locks an IP after failures spread over many accounts", async () => {
@@ -31,7 +33,9 @@ describe(`sign-in limits (${process.env.REDIS_URL ? "Redis" : "in memory"})`, ()
     const ip = `203.0.113.${Math.floor(Math.random() * 250)}-${unique()}`;
     for (let i = 0; i < 5; i++) await recordFailedSignIn(ip, `${unique()}@example.test`);
     await expect(assertSignInAllowed(ip, `${unique()}@example.test`)).rejects.toThrow(/Too many/);
-    await expect(assertSignInAllowed(`${ip}-other`, `${unique()}@example.test`)).resolves.toBeUndefined();
+    await expect(
+      assertSignInAllowed(`${ip}-other`, `${unique()}@example.test`),
+    ).resolves.toBeUndefined();
   });
 
   it("a successful sign-in clears the account's failures", async () => {

@@ -237,3 +237,23 @@ describe("settings actions", () => {
     expect(await tenantState(org.tenant.id)).toBe(before);
   });
 });
+
+describe("concurrent saves", () => {
+  it("two saves of different fields at once both stick", async () => {
+    const fresh = await createOrg();
+    await updateTenantSettings(
+      fresh.owner.ctx,
+      settings({ defaultExpiryDays: "", maxLifetimeDays: "" }),
+    );
+    for (let round = 0; round < 5; round++) {
+      const prefix = `race${round}`;
+      await Promise.all([
+        updateTenantSettings(fresh.owner.ctx, { keyPrefix: prefix }),
+        updateTenantSettings(fresh.owner.ctx, { maxLifetimeDays: 100 + round }),
+      ]);
+      const saved = await getTenantSettings(fresh.owner.ctx);
+      expect(saved.keyPrefix).toBe(prefix);
+      expect(saved.maxLifetimeDays).toBe(100 + round);
+    }
+  });
+});

@@ -66,6 +66,10 @@ export async function updateTenantSettings(
 ): Promise<TenantSettings> {
   assertCan(ctx, "settings:manage");
   return db().$transaction(async (tx) => {
+    // Two saves at once (the prefix form and the policy form, or two owners) must not
+    // overwrite each other with stale values, nor pass the default ≤ max check apart
+    // and fail it together: the tenant row is locked for the read-check-write.
+    await tx.$queryRaw`SELECT 1 FROM "Tenant" WHERE "id" = ${ctx.tenantId} FOR UPDATE`;
     const current = await tx.tenant.findUnique({
       where: { id: ctx.tenantId },
       select: settingsSelect,

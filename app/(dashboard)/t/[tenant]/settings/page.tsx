@@ -1,8 +1,17 @@
 import type { Metadata } from "next";
-import { Card, PageHeader } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/card";
 import { can } from "@/lib/auth/roles";
 import { requireMember } from "@/lib/auth/session";
+import { listRootKeys } from "@/lib/rootkeys/data";
+import { listScopes } from "@/lib/tenants/scopes";
+import { getTenantSettings } from "@/lib/tenants/settings";
 import { OwnersOnly } from "../_components/owners-only";
+import { CreateRootKeyForm } from "./_components/create-root-key-form";
+import { ExpiryPolicyForm } from "./_components/expiry-policy-form";
+import { KeyPrefixForm } from "./_components/key-prefix-form";
+import { RootKeysTable } from "./_components/root-keys-table";
+import { ScopeCatalog } from "./_components/scope-catalog";
+import { SettingsSection } from "./_components/settings-section";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -11,20 +20,69 @@ export default async function SettingsPage({ params }: { params: Promise<{ tenan
   const ctx = await requireMember(tenant);
   if (!can(ctx.role, "settings:manage"))
     return <OwnersOnly title="Settings" what="change organization settings" />;
+  const [settings, scopes, rootKeys] = await Promise.all([
+    getTenantSettings(ctx),
+    listScopes(ctx, { includeRetired: true }),
+    listRootKeys(ctx),
+  ]);
+  const slug = ctx.tenantSlug;
   return (
     <>
       <PageHeader
         title="Settings"
-        description="Key prefix, scope catalog, expiry policies and root keys."
+        description={`Key prefix, expiry policies, scope catalog and root keys of ${ctx.tenantName}.`}
       />
-      <Card>
-        <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-2 text-sm">
-          <dt className="text-zinc-500">Organization</dt>
-          <dd>{ctx.tenantName}</dd>
-          <dt className="text-zinc-500">URL name</dt>
-          <dd className="font-mono">{ctx.tenantSlug}</dd>
-        </dl>
-      </Card>
+      <div className="space-y-6">
+        <div className="grid gap-6 xl:grid-cols-2">
+          <SettingsSection
+            id="key-prefix"
+            title="Key prefix"
+            description="The start of every new key, so people and secret scanners can tell your keys apart."
+          >
+            <KeyPrefixForm tenant={slug} prefix={settings.keyPrefix} />
+          </SettingsSection>
+          <SettingsSection
+            id="expiry-policies"
+            title="Expiry policies"
+            description="How long keys live unless someone says otherwise, and how long they may live at most."
+          >
+            <ExpiryPolicyForm
+              tenant={slug}
+              defaultExpiryDays={settings.defaultExpiryDays}
+              maxLifetimeDays={settings.maxLifetimeDays}
+              requireExpiry={settings.requireExpiry}
+            />
+          </SettingsSection>
+        </div>
+        <SettingsSection
+          id="scope-catalog"
+          title="Scope catalog"
+          description="The scopes keys can be given. Retiring a scope stops new grants; keys that hold it keep working."
+        >
+          <ScopeCatalog
+            tenant={slug}
+            scopes={scopes.map((scope) => ({
+              id: scope.id,
+              name: scope.name,
+              description: scope.description,
+              isRetired: scope.retiredAt !== null,
+            }))}
+          />
+        </SettingsSection>
+        <SettingsSection
+          id="root-keys"
+          title="Root keys"
+          description="Management keys for your services: they call the verify and management APIs. Each is shown once, when created."
+        >
+          <div className="space-y-6">
+            <RootKeysTable tenant={slug} rootKeys={rootKeys} />
+            <div className="rounded-md border border-zinc-200 p-4">
+              <h3 className="mb-3 text-sm font-semibold">Create a root key</h3>
+              <CreateRootKeyForm tenant={slug} />
+            </div>
+          </div>
+        </SettingsSection>
+      </div>
     </>
   );
 }
