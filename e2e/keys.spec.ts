@@ -7,13 +7,16 @@ import {
   signUp,
   signUpWithInvitation,
 } from "./support/accounts";
-import { captureAction, createKey, replayAction } from "./support/keys";
+import { readFileSync } from "node:fs";
+import { readE2eEnv } from "./support/e2e-env";
+import { addScopes, captureAction, createKey, replayAction } from "./support/keys";
 
 const KEY_SHAPE = /^[A-Za-z0-9_]{1,16}_[A-Za-z0-9]{42}$/;
 
 test.describe("key lifecycle in the dashboard", () => {
   test("create from a preset, find by prefix, edit, roll and revoke", async ({ page }) => {
     const slug = await signUp(page, newAccount("keys"), "Key Works");
+    await addScopes(page, slug, ["orders:read", "orders:write"]);
     const key = await createKey(page, slug, {
       name: "Billing worker",
       preset: "Restricted",
@@ -59,6 +62,7 @@ test.describe("key lifecycle in the dashboard", () => {
     await page.getByRole("button", { name: "Save changes" }).click();
     await expect(page.locator("#ipAllowlist-error")).toContainText("10.0.0.0/33");
     await page.getByLabel("Allowed IP ranges").fill("10.0.0.0/8\n2001:db8::/32");
+    await page.getByRole("checkbox", { name: "orders:write" }).check();
     await page.getByLabel("When does the key expire?").selectOption("days");
     await page.getByLabel("Expires in (days)").fill("3");
     await page.getByRole("button", { name: "Save changes" }).click();
@@ -68,6 +72,7 @@ test.describe("key lifecycle in the dashboard", () => {
     const expires = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
     await expect(page.getByTestId("key-expires")).toContainText(expires);
     await expect(page.getByText("2001:db8::/32", { exact: true })).toBeVisible();
+    await expect(page.getByTestId("key-scopes")).toHaveText("orders:write");
     await expect(page.getByRole("cell", { name: "key.updated" })).toBeVisible();
 
     // Roll with a 24 h grace period: a new plaintext once, and both secrets listed.
@@ -94,6 +99,14 @@ test.describe("key lifecycle in the dashboard", () => {
     await page.getByRole("link", { name: "Billing worker" }).click();
     await expect(page.getByRole("status")).toContainText("Leaked in a CI log");
     await expect(page.getByRole("button", { name: "Revoke compromised key" })).toHaveCount(0);
+
+    // Neither secret ever reached the server's output.
+    const { serverLog } = readE2eEnv();
+    if (!serverLog) throw new Error("the e2e server did not report its log file");
+    const log = readFileSync(serverLog, "utf8");
+    expect(log).toContain("Ready");
+    expect(log).not.toContain(key.plaintext);
+    expect(log).not.toContain(newSecret);
   });
 
   test("bulk-suspend three keys from the table", async ({ page }) => {

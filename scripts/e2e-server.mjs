@@ -17,6 +17,7 @@ const TEMP_PREFIX = "keyplane-e2e-";
 // the temp directory, so leftovers older than any run are removed at the next start.
 const STALE_AFTER_MS = 2 * 60 * 60 * 1000;
 const ENV_FILE = path.join(ROOT, "test-results/e2e-env.json");
+const SERVER_LOG = path.join(ROOT, "test-results/e2e-server.log");
 
 const port = process.env.E2E_PORT?.trim() || "3100";
 const baseURL = `http://localhost:${port}`;
@@ -156,11 +157,20 @@ async function main() {
   await migrate(runEnv);
 
   mkdirSync(path.dirname(ENV_FILE), { recursive: true });
+  // Everything the server prints also goes to this file, so specs can check what a
+  // server operator's logs would contain.
+  details.serverLog = SERVER_LOG;
+  writeFileSync(SERVER_LOG, "");
   writeFileSync(ENV_FILE, `${JSON.stringify(details, null, 2)}\n`);
 
-  const code = await runNext(["start", "--port", port], runEnv, (child) => {
-    server = child;
-  });
+  const code = await runNext(
+    ["start", "--port", port],
+    runEnv,
+    (child) => {
+      server = child;
+    },
+    SERVER_LOG,
+  );
   // Reached only when the server stopped on its own (a crash); signals exit in stop().
   await cleanUp();
   return code;

@@ -8,6 +8,8 @@ export type E2eEnv = {
   databaseUrl?: string;
   /** The run's PGlite data directory otherwise (owned by the server process). */
   dataDir?: string;
+  /** A file with everything the server printed during the run. */
+  serverLog?: string;
 };
 
 export function readE2eEnv(): E2eEnv {

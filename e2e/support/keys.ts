@@ -62,3 +62,14 @@ export async function replayAction(
   const origin = new URL(action.url).origin;
   return context.request.post(action.url, { headers: { ...action.headers, origin }, data: body });
 }
+
+/** Adds scopes to the catalog through the Settings page (owners only). */
+export async function addScopes(page: Page, slug: string, scopes: string[]): Promise<void> {
+  await page.goto(`/t/${slug}/settings`);
+  const section = page.getByRole("region", { name: "Scope catalog" });
+  for (const scope of scopes) {
+    await section.getByLabel("Scope name").fill(scope);
+    await section.getByRole("button", { name: "Add scope" }).click();
+    await expect(section.getByTestId(`scope-${scope}`)).toBeVisible();
+  }
+}

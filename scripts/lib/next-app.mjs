@@ -1,7 +1,7 @@
 // What `npm start` and the end-to-end server share: generating the Prisma client and
 // building the app only when their inputs changed, and running the Next.js CLI.
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { createWriteStream, existsSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -87,11 +87,29 @@ function nextCli() {
 
 /**
  * Starts a Node child from the project root with the given env; output goes straight
- * to this terminal. Resolves with the exit code (128 + signal number when killed).
+ * to this terminal and, when `logFile` is given, is also appended to that file (the
+ * end-to-end tests read it to prove secrets never reach the server's output).
+ * Resolves with the exit code (128 + signal number when killed).
  */
-export function spawnNode(args, env, onSpawn) {
+export function spawnNode(args, env, onSpawn, logFile) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: "inherit" });
+    const child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      env,
+      stdio: logFile ? ["inherit", "pipe", "pipe"] : "inherit",
+    });
+    if (logFile && child.stdout && child.stderr) {
+      const log = createWriteStream(logFile, { flags: "a" });
+      child.stdout.on("data", (chunk) => {
+        process.stdout.write(chunk);
+        log.write(chunk);
+      });
+      child.stderr.on("data", (chunk) => {
+        process.stderr.write(chunk);
+        log.write(chunk);
+      });
+      child.on("close", () => log.end());
+    }
     onSpawn?.(child);
     child.on("error", (error) => {
       console.error(error.message);
@@ -107,8 +125,8 @@ export function exitCodeOf(code, signal) {
   return 128 + (signals[signal] ?? 1);
 }
 
-export function runNext(args, env, onSpawn) {
-  return spawnNode([nextCli(), ...args], env, onSpawn);
+export function runNext(args, env, onSpawn, logFile) {
+  return spawnNode([nextCli(), ...args], env, onSpawn, logFile);
 }
 
 export function runPrismaGenerate(env, onSpawn) {
