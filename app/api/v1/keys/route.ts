@@ -1,0 +1,44 @@
+import { readJsonBody } from "@/lib/api/body";
+import { handleApi } from "@/lib/api/handle";
+import { zodError } from "@/lib/api/responses";
+import { authenticateApiRequest } from "@/lib/api/root-context";
+import { createKey, listKeys } from "@/lib/keys/data";
+import { parseListKeysQuery } from "@/lib/keys/list-query";
+import { createKeySchema } from "@/lib/keys/schemas";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/** Lists the tenant's keys: the same query parameters as the dashboard's table. */
+export async function GET(request: Request) {
+  return handleApi(async () => {
+    const auth = await authenticateApiRequest(request, "keys:read");
+    if (!auth.ok) return auth.response;
+    const query = parseListKeysQuery(new URL(request.url).searchParams);
+    const page = await listKeys(auth.ctx, query);
+    return Response.json({
+      keys: page.rows,
+      page: page.page,
+      pageSize: page.pageSize,
+      total: page.total,
+      totalIsCapped: page.totalIsCapped,
+    });
+  });
+}
+
+/** Creates a key. The response is the only time its plaintext leaves the server. */
+export async function POST(request: Request) {
+  return handleApi(async () => {
+    const auth = await authenticateApiRequest(request, "keys:write");
+    if (!auth.ok) return auth.response;
+    const body = await readJsonBody(request);
+    if (!body.ok) return body.response;
+    const parsed = createKeySchema.safeParse(body.value);
+    if (!parsed.success) return zodError(parsed.error);
+    const { key, plaintext } = await createKey(auth.ctx, parsed.data);
+    return Response.json(
+      { key, plaintext },
+      { status: 201, headers: { "Cache-Control": "no-store" } },
+    );
+  });
+}

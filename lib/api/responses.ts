@@ -1,0 +1,51 @@
+import "server-only";
+import type { z } from "zod";
+
+// The error shape of every /api/v1 route: a stable machine-readable code, a sentence a
+// person can act on, and for 400s the fields that were wrong.
+
+export type ApiErrorCode =
+  | "BAD_REQUEST"
+  | "UNAUTHORIZED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "RATE_LIMITED"
+  | "UNAVAILABLE"
+  | "INTERNAL";
+
+const STATUS: Record<ApiErrorCode, number> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+export function apiError(
+  code: ApiErrorCode,
+  message: string,
+  fields?: Record<string, string[]>,
+  headers?: HeadersInit,
+): Response {
+  return Response.json(
+    { error: { code, message, ...(fields ? { fields } : {}) } },
+    { status: STATUS[code], headers },
+  );
+}
+
+/** A 400 that names every field zod rejected, e.g. "budgetCents: Use a whole number…". */
+export function zodError(error: z.ZodError): Response {
+  const fields: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const path = issue.path.map(String).join(".") || "body";
+    fields[path] = [...(fields[path] ?? []), issue.message];
+  }
+  const message = Object.entries(fields)
+    .map(([field, messages]) => `${field}: ${messages.join(" ")}`)
+    .join("; ");
+  return apiError("BAD_REQUEST", message, fields);
+}
