@@ -10,6 +10,7 @@ const ITEMS = [
   { href: "audit", label: "Audit" },
   { href: "members", label: "Members" },
   { href: "settings", label: "Settings" },
+  { href: "api", label: "API" },
 ] as const;
 
 export function SidebarNav({ slug }: { slug: string }) {
