@@ -2,6 +2,7 @@ import "server-only";
 import type { TenantContext } from "@/lib/auth/context";
 import { getKey } from "@/lib/keys/data";
 import { handleApi } from "./handle";
+import { json } from "./responses";
 import { authenticateApiRequest } from "./root-context";
 
 type Params = { params: Promise<{ keyId: string }> };
@@ -14,6 +15,6 @@ export function keyLifecycleRoute(change: (ctx: TenantContext, keyId: string) =>
       if (!auth.ok) return auth.response;
       const { keyId } = await params;
       await change(auth.ctx, keyId);
-      return Response.json({ key: await getKey(auth.ctx, keyId) });
+      return json({ key: await getKey(auth.ctx, keyId) });
     });
 }

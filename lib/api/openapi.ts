@@ -1,10 +1,12 @@
 import { z } from "zod";
 import {
+  createKeySchema,
   revokeKeySchema,
   rollKeySchema,
   updateKeySchema,
-  createKeySchema,
 } from "@/lib/keys/schemas";
+import { VERIFY_CODES } from "@/lib/verify/result";
+import { usageBodySchema, verifyBodySchema } from "./schemas";
 
 // The OpenAPI 3.1 description of /api/v1, generated from the same zod schemas the
 // routes validate with, so the document cannot drift from what the server accepts.
@@ -38,7 +40,7 @@ const errorSchema: JsonSchema = {
             "FORBIDDEN",
             "NOT_FOUND",
             "CONFLICT",
-            "RATE_LIMITED",
+            "TOO_MANY_REQUESTS",
             "UNAVAILABLE",
             "INTERNAL",
           ],
@@ -97,6 +99,35 @@ export function registerOpenApiPaths(extension: OpenApiExtension): void {
 export function buildOpenApiDocument(): Record<string, unknown> {
   const keyResponse = { type: "object", properties: { key: { $ref: "#/components/schemas/Key" } } };
   const paths: Record<string, unknown> = {
+    "/api/v1/keys/verify": {
+      post: {
+        summary: "Verify a key",
+        description:
+          "Checks, in order: format and checksum, lookup, revoked/suspended, expiry, IP, endpoint and resource, scopes, rate limits (all windows or none), budget (reserves `cost` atomically). Every outcome answers 200; a key of another tenant is NOT_FOUND.",
+        security: [{ rootKey: ["keys:verify"] }],
+        requestBody: json(schemaOf(verifyBodySchema)),
+        responses: {
+          "200": ok("The outcome", { $ref: "#/components/schemas/VerifyResult" }),
+          ...errors(400, 401, 403, 429, 503),
+        },
+      },
+    },
+    "/api/v1/usage": {
+      post: {
+        summary: "Report usage",
+        description:
+          "Records tokens and the actual cost of a verified call and settles its reservation. The same requestId counts once.",
+        security: [{ rootKey: ["usage:write"] }],
+        requestBody: json(schemaOf(usageBodySchema)),
+        responses: {
+          "200": ok("Whether this report was recorded (false for a repeated requestId)", {
+            type: "object",
+            properties: { recorded: { type: "boolean" } },
+          }),
+          ...errors(400, 401, 403, 404, 503),
+        },
+      },
+    },
     "/api/v1/keys": {
       get: {
         summary: "List keys",
@@ -200,6 +231,43 @@ export function buildOpenApiDocument(): Record<string, unknown> {
   const schemas: Record<string, JsonSchema> = {
     Error: errorSchema,
     Key: { type: "object", description: "A key's settings and state; never its secret or hash." },
+    VerifyResult: {
+      type: "object",
+      required: ["valid", "code", "requestId"],
+      properties: {
+        valid: { type: "boolean" },
+        code: { type: "string", enum: [...VERIFY_CODES] },
+        requestId: {
+          type: "string",
+          description: "Pass it to POST /api/v1/usage to settle this call's reservation.",
+        },
+        keyId: { type: "string" },
+        name: { type: "string" },
+        scopes: { type: "array", items: { type: "string" } },
+        expiresAt: { type: ["string", "null"], format: "date-time" },
+        budget: {
+          type: "object",
+          properties: {
+            limitCents: { type: "integer" },
+            remainingCents: { type: "integer" },
+            period: { enum: ["TOTAL", "MONTHLY"] },
+          },
+        },
+        ratelimits: {
+          type: "array",
+          items: {
+            type: "object",
+            properties: {
+              window: { enum: ["minute", "hour", "day"] },
+              limit: { type: "integer" },
+              remaining: { type: "integer" },
+              resetAt: { type: "string", format: "date-time" },
+            },
+          },
+        },
+        meta: { type: ["object", "null"] },
+      },
+    },
   };
   return {
     openapi: "3.1.0",

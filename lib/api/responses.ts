@@ -1,8 +1,9 @@
 import "server-only";
 import type { z } from "zod";
 
-// The error shape of every /api/v1 route: a stable machine-readable code, a sentence a
-// person can act on, and for 400s the fields that were wrong.
+// The answers of every /api/v1 route: JSON, never cached, and errors in one shape — a
+// stable machine-readable code, a sentence a person can act on, and for 400s the
+// fields that were wrong.
 
 export type ApiErrorCode =
   | "BAD_REQUEST"
@@ -10,7 +11,7 @@ export type ApiErrorCode =
   | "FORBIDDEN"
   | "NOT_FOUND"
   | "CONFLICT"
-  | "RATE_LIMITED"
+  | "TOO_MANY_REQUESTS"
   | "UNAVAILABLE"
   | "INTERNAL";
 
@@ -20,21 +21,24 @@ const STATUS: Record<ApiErrorCode, number> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
-  RATE_LIMITED: 429,
+  TOO_MANY_REQUESTS: 429,
   UNAVAILABLE: 503,
   INTERNAL: 500,
 };
+
+const NO_STORE = { "cache-control": "no-store" } as const;
+
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return Response.json(body, { status, headers: { ...NO_STORE, ...headers } });
+}
 
 export function apiError(
   code: ApiErrorCode,
   message: string,
   fields?: Record<string, string[]>,
-  headers?: HeadersInit,
+  headers: Record<string, string> = {},
 ): Response {
-  return Response.json(
-    { error: { code, message, ...(fields ? { fields } : {}) } },
-    { status: STATUS[code], headers },
-  );
+  return json({ error: { code, message, ...(fields ? { fields } : {}) } }, STATUS[code], headers);
 }
 
 /** A 400 that names every field zod rejected, e.g. "budgetCents: Use a whole number…". */

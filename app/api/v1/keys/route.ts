@@ -1,6 +1,6 @@
-import { readJsonBody } from "@/lib/api/body";
 import { handleApi } from "@/lib/api/handle";
-import { zodError } from "@/lib/api/responses";
+import { readJsonObject } from "@/lib/api/http";
+import { json, zodError } from "@/lib/api/responses";
 import { authenticateApiRequest } from "@/lib/api/root-context";
 import { createKey, listKeys } from "@/lib/keys/data";
 import { parseListKeysQuery } from "@/lib/keys/list-query";
@@ -16,7 +16,7 @@ export async function GET(request: Request) {
     if (!auth.ok) return auth.response;
     const query = parseListKeysQuery(new URL(request.url).searchParams);
     const page = await listKeys(auth.ctx, query);
-    return Response.json({
+    return json({
       keys: page.rows,
       page: page.page,
       pageSize: page.pageSize,
@@ -31,14 +31,11 @@ export async function POST(request: Request) {
   return handleApi(async () => {
     const auth = await authenticateApiRequest(request, "keys:write");
     if (!auth.ok) return auth.response;
-    const body = await readJsonBody(request);
+    const body = await readJsonObject(request);
     if (!body.ok) return body.response;
-    const parsed = createKeySchema.safeParse(body.value);
+    const parsed = createKeySchema.safeParse(body.data);
     if (!parsed.success) return zodError(parsed.error);
     const { key, plaintext } = await createKey(auth.ctx, parsed.data);
-    return Response.json(
-      { key, plaintext },
-      { status: 201, headers: { "Cache-Control": "no-store" } },
-    );
+    return json({ key, plaintext }, 201);
   });
 }

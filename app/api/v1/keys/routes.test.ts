@@ -1,14 +1,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { createRootKey } from "@/lib/rootkeys/data";
-import { createTenantWithOwner, type TestMember } from "@/lib/testing/fixtures";
 import { setupTestDatabase } from "@/lib/testing/database";
+import { createTenantWithOwner, type TestMember } from "@/lib/testing/fixtures";
 import { POST as reactivate } from "./[keyId]/reactivate/route";
 import { POST as revoke } from "./[keyId]/revoke/route";
 import { POST as roll } from "./[keyId]/roll/route";
 import { GET as getOne, PATCH as patch } from "./[keyId]/route";
 import { POST as suspend } from "./[keyId]/suspend/route";
-import { GET as list, POST as create } from "./route";
+import { POST as create, GET as list } from "./route";
 
 // The management API, called the way Next.js calls it: a Request in, a Response out.
 
@@ -81,7 +81,7 @@ describe("bad input", () => {
     const malformed = await create(request("/api/v1/keys", { token: a.write, raw: "{not json" }));
     expect(malformed.status).toBe(400);
     expect(((await malformed.json()) as { error: { message: string } }).error.message).toBe(
-      "body: not valid JSON.",
+      "body: not valid JSON",
     );
 
     const bad = await createVia(a.write, {

@@ -1,6 +1,6 @@
-import { readJsonBody } from "@/lib/api/body";
 import { handleApi } from "@/lib/api/handle";
-import { zodError } from "@/lib/api/responses";
+import { readJsonObject } from "@/lib/api/http";
+import { json, zodError } from "@/lib/api/responses";
 import { authenticateApiRequest } from "@/lib/api/root-context";
 import { getKey, updateKey } from "@/lib/keys/data";
 import { updateKeySchema } from "@/lib/keys/schemas";
@@ -15,7 +15,7 @@ export async function GET(request: Request, { params }: Params) {
     const auth = await authenticateApiRequest(request, "keys:read");
     if (!auth.ok) return auth.response;
     const { keyId } = await params;
-    return Response.json({ key: await getKey(auth.ctx, keyId) });
+    return json({ key: await getKey(auth.ctx, keyId) });
   });
 }
 
@@ -24,11 +24,11 @@ export async function PATCH(request: Request, { params }: Params) {
   return handleApi(async () => {
     const auth = await authenticateApiRequest(request, "keys:write");
     if (!auth.ok) return auth.response;
-    const body = await readJsonBody(request);
+    const body = await readJsonObject(request);
     if (!body.ok) return body.response;
     const { keyId } = await params;
-    const parsed = updateKeySchema.safeParse({ ...body.value, keyId });
+    const parsed = updateKeySchema.safeParse({ ...body.data, keyId });
     if (!parsed.success) return zodError(parsed.error);
-    return Response.json({ key: await updateKey(auth.ctx, parsed.data) });
+    return json({ key: await updateKey(auth.ctx, parsed.data) });
   });
 }

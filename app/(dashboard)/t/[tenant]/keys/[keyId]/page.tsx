@@ -11,6 +11,7 @@ import { requireMember } from "@/lib/auth/session";
 import { getKey, listKeyAudit } from "@/lib/keys/data";
 import { formatCents, formatDateTime, relativeTime } from "../_components/format";
 import { KeyStatusBadge } from "../_components/key-status-badge";
+import { ChangeList } from "./_components/change-list";
 import { KeyLifecycle } from "./_components/key-lifecycle";
 
 export const metadata: Metadata = { title: "Key" };
@@ -186,7 +187,7 @@ export default async function KeyDetailPage({
           Requests, denials, cost and tokens for this key appear here once it is verified.
         </p>
       </Card>
-      <Card className="p-0">
+      <Card className="overflow-x-auto p-0">
         <h2 className="px-6 pt-5 pb-3 text-base font-semibold">History</h2>
         <table className="min-w-full text-sm">
           <caption className="sr-only">Audit history of this key</caption>
@@ -206,9 +207,8 @@ export default async function KeyDetailPage({
                 </td>
                 <td className="px-6 py-2">{entry.actorLabel}</td>
                 <td className="px-6 py-2 font-mono text-xs">{entry.action}</td>
-                <td className="max-w-lg px-6 py-2 font-mono text-xs text-zinc-600">
-                  {entry.before ? `${json(entry.before)} → ` : ""}
-                  {json(entry.after)}
+                <td className="max-w-xl px-6 py-2 font-mono text-xs">
+                  <ChangeList before={entry.before} after={entry.after} />
                 </td>
               </tr>
             ))}

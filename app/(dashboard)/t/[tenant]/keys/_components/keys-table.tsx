@@ -70,7 +70,7 @@ export function KeysTable({
         cell: ({ row }) => (
           <Link
             href={`/t/${tenant}/keys/${row.original.id}`}
-            className="font-medium text-zinc-900 hover:underline"
+            className="whitespace-nowrap font-medium text-zinc-900 hover:underline"
           >
             {row.original.name}
           </Link>

@@ -1,6 +1,6 @@
-import { readJsonBody } from "@/lib/api/body";
 import { handleApi } from "@/lib/api/handle";
-import { zodError } from "@/lib/api/responses";
+import { readJsonObject } from "@/lib/api/http";
+import { json, zodError } from "@/lib/api/responses";
 import { authenticateApiRequest } from "@/lib/api/root-context";
 import { rollKey } from "@/lib/keys/data";
 import { rollKeySchema } from "@/lib/keys/schemas";
@@ -13,12 +13,12 @@ export async function POST(request: Request, { params }: { params: Promise<{ key
   return handleApi(async () => {
     const auth = await authenticateApiRequest(request, "keys:write");
     if (!auth.ok) return auth.response;
-    const body = await readJsonBody(request);
+    const body = await readJsonObject(request);
     if (!body.ok) return body.response;
     const { keyId } = await params;
-    const parsed = rollKeySchema.safeParse({ ...body.value, keyId });
+    const parsed = rollKeySchema.safeParse({ ...body.data, keyId });
     if (!parsed.success) return zodError(parsed.error);
     const { key, plaintext } = await rollKey(auth.ctx, parsed.data.keyId, parsed.data.grace);
-    return Response.json({ key, plaintext }, { headers: { "Cache-Control": "no-store" } });
+    return json({ key, plaintext });
   });
 }

@@ -1,0 +1,59 @@
+import "server-only";
+import { hashKey } from "@/lib/keys/format";
+import { authenticateRootKey, type RootKeyAuth } from "@/lib/rootkeys/data";
+import type { RootKeyPermission } from "@/lib/rootkeys/schemas";
+import { TtlLru } from "@/lib/verify/lru";
+import { apiError } from "./responses";
+
+/**
+ * Root-key authentication for /api/v1. The answer of `authenticateRootKey` is cached by
+ * bearer token for ROOT_KEY_TTL_MS, unknown tokens included, so the hot path does not
+ * query PostgreSQL per call. lib/rootkeys emits no revocation event, so a revoked root
+ * key keeps working for at most 5 seconds on each instance; that bound is deliberate
+ * (short enough for an incident, long enough to take the query off the hot path).
+ */
+export const ROOT_KEY_TTL_MS = 5_000;
+
+type Holder = { cache: TtlLru<string, RootKeyAuth | null> };
+const scope = globalThis as { __keyplaneRootKeyCache?: Holder };
+scope.__keyplaneRootKeyCache ??= { cache: new TtlLru(10_000) };
+const cache = scope.__keyplaneRootKeyCache.cache;
+
+export function clearRootKeyCache(): void {
+  cache.clear();
+}
+
+const BEARER = /^Bearer +(\S+)$/i;
+
+export type Authenticated = { ok: true; auth: RootKeyAuth } | { ok: false; response: Response };
+
+/** 401 without a known root key, 403 without `permission`; throws if the DB is down. */
+export async function authenticate(
+  request: Request,
+  permission: RootKeyPermission,
+): Promise<Authenticated> {
+  const token = BEARER.exec(request.headers.get("authorization") ?? "")?.[1];
+  if (!token) {
+    return {
+      ok: false,
+      response: apiError("UNAUTHORIZED", "Send a root key: Authorization: Bearer <root key>."),
+    };
+  }
+  // Keyed by hash so no plaintext root key lingers in a long-lived map.
+  const id = hashKey(token);
+  let auth = cache.get(id);
+  if (auth === undefined) {
+    auth = await authenticateRootKey(token);
+    cache.set(id, auth, ROOT_KEY_TTL_MS);
+  }
+  if (auth === null) {
+    return { ok: false, response: apiError("UNAUTHORIZED", "Unknown or revoked root key.") };
+  }
+  if (!auth.permissions.includes(permission)) {
+    return {
+      ok: false,
+      response: apiError("FORBIDDEN", `This root key lacks the ${permission} permission.`),
+    };
+  }
+  return { ok: true, auth };
+}

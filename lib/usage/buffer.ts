@@ -1,0 +1,123 @@
+import "server-only";
+import { writeBatch } from "./flush-sql";
+import type { UsageEventInput } from "./types";
+
+/**
+ * Usage events are kept in memory and written in batches (see flush-sql.ts), so the
+ * verify path never waits for an INSERT. A flush runs every second, when the buffer
+ * reaches BATCH_SIZE events, and on SIGTERM/SIGINT before the process exits.
+ *
+ * Loss bound: a clean shutdown loses nothing (the signal handler flushes, then exits).
+ * A crash (SIGKILL, OOM, power) loses what was buffered since the last flush: at most
+ * one flush interval (1 s) of events, plus any batch whose write failed and was being
+ * retried. Budget reservations and usage reports are written synchronously and are not
+ * affected; for them only the rollup increment is at risk.
+ *
+ * A failed write puts the batch back in front of the buffer and is retried on the next
+ * tick; while the database stays down the buffer is capped at MAX_BUFFERED events and
+ * the oldest are dropped (and counted), so an outage cannot exhaust memory.
+ */
+
+export const FLUSH_INTERVAL_MS = 1_000;
+const BATCH_SIZE = 10_000;
+const MAX_BUFFERED = 1_000_000;
+
+type BufferState = {
+  events: UsageEventInput[];
+  flushing: Promise<void> | null;
+  timer: NodeJS.Timeout | null;
+  hooksInstalled: boolean;
+  dropped: number;
+};
+
+// Shared across module copies in one process (Next.js bundles routes separately).
+const scope = globalThis as { __keyplaneUsageBuffer?: BufferState };
+scope.__keyplaneUsageBuffer ??= {
+  events: [],
+  flushing: null,
+  timer: null,
+  hooksInstalled: false,
+  dropped: 0,
+};
+const state: BufferState = scope.__keyplaneUsageBuffer;
+
+function installShutdownHooks(): void {
+  if (state.hooksInstalled) return;
+  state.hooksInstalled = true;
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => {
+      flushUsage()
+        .catch((error: unknown) => {
+          console.error(
+            "[usage] final flush failed:",
+            error instanceof Error ? error.message : error,
+          );
+        })
+        .finally(() => {
+          // Other handlers (Next.js's own) may be waiting for in-flight requests; exit
+          // only if nobody else keeps the process alive for that.
+          if (process.listenerCount(signal) === 0) process.exit(0);
+        });
+    });
+  }
+}
+
+function ensureTimer(): void {
+  if (state.timer) return;
+  state.timer = setInterval(() => {
+    void flushUsage().catch(() => {});
+  }, FLUSH_INTERVAL_MS);
+  // The timer must not keep a process alive that has nothing else to do.
+  state.timer.unref();
+}
+
+/** Buffers an event; returns at once. */
+export function recordUsage(event: UsageEventInput): void {
+  state.events.push(event);
+  if (state.events.length > MAX_BUFFERED) {
+    const excess = state.events.length - MAX_BUFFERED;
+    state.events.splice(0, excess);
+    state.dropped += excess;
+  }
+  ensureTimer();
+  installShutdownHooks();
+  if (state.events.length >= BATCH_SIZE && !state.flushing) void flushUsage().catch(() => {});
+}
+
+async function drain(): Promise<void> {
+  while (state.events.length > 0) {
+    const batch = state.events.splice(0, BATCH_SIZE);
+    try {
+      await writeBatch(batch);
+    } catch (error) {
+      state.events.unshift(...batch);
+      throw error;
+    }
+  }
+}
+
+/**
+ * Writes everything buffered so far. Flushes never overlap: a call made while one is
+ * running waits for it and then writes what arrived in the meantime.
+ */
+export async function flushUsage(): Promise<void> {
+  while (state.flushing) await state.flushing.catch(() => {});
+  if (state.events.length === 0) return;
+  const run = drain();
+  state.flushing = run;
+  try {
+    await run;
+  } finally {
+    state.flushing = null;
+  }
+}
+
+/** Events waiting to be written, and events dropped during an outage (for health). */
+export function usageBufferStats(): { pending: number; dropped: number } {
+  return { pending: state.events.length, dropped: state.dropped };
+}
+
+/** Tests: forget buffered events (e.g. after pointing at another database). */
+export function discardBufferedUsageForTesting(): void {
+  state.events.length = 0;
+}
