@@ -25,6 +25,18 @@ export function clearRootKeyCache(): void {
 
 const BEARER = /^Bearer +(\S+)$/i;
 
+/** The root key behind a bearer token, from the short-lived cache; null if unknown. */
+export async function lookupRootKey(token: string): Promise<RootKeyAuth | null> {
+  // Keyed by hash so no plaintext root key lingers in a long-lived map.
+  const id = hashKey(token);
+  let auth = cache.get(id);
+  if (auth === undefined) {
+    auth = await authenticateRootKey(token);
+    cache.set(id, auth, ROOT_KEY_TTL_MS);
+  }
+  return auth;
+}
+
 export type Authenticated = { ok: true; auth: RootKeyAuth } | { ok: false; response: Response };
 
 /** 401 without a known root key, 403 without `permission`; throws if the DB is down. */
@@ -39,13 +51,7 @@ export async function authenticate(
       response: apiError("UNAUTHORIZED", "Send a root key: Authorization: Bearer <root key>."),
     };
   }
-  // Keyed by hash so no plaintext root key lingers in a long-lived map.
-  const id = hashKey(token);
-  let auth = cache.get(id);
-  if (auth === undefined) {
-    auth = await authenticateRootKey(token);
-    cache.set(id, auth, ROOT_KEY_TTL_MS);
-  }
+  const auth = await lookupRootKey(token);
   if (auth === null) {
     return { ok: false, response: apiError("UNAUTHORIZED", "Unknown or revoked root key.") };
   }

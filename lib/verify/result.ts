@@ -1,6 +1,7 @@
 import type { BudgetPeriod } from "@/lib/generated/prisma/enums";
 import type { WindowState } from "./counters";
 import type { KeyRecord } from "./record";
+import type { PermissionQuery } from "./scopes";
 
 export const VERIFY_CODES = [
   "VALID",
@@ -18,6 +19,11 @@ export type VerifyCode = (typeof VERIFY_CODES)[number];
 export type VerifyInput = {
   key: string;
   scopes?: readonly string[];
+  /**
+   * A parsed permission query (names with AND / OR, as the Unkey-compatible API sends
+   * them), checked at the same step as `scopes`, before anything is consumed.
+   */
+  scopeQuery?: PermissionQuery;
   /** Cents to reserve from the key's budget; 0 when absent. */
   cost?: number;
   ip?: string;

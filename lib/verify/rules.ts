@@ -1,5 +1,6 @@
 import type { KeyRecord } from "./record";
 import type { BudgetState, VerifyCode, VerifyInput } from "./result";
+import { evaluateParsedQuery } from "./scopes";
 import { effectiveSpentOf } from "./spent";
 
 /**
@@ -23,6 +24,9 @@ export function checkKeyRules(
   if (!record.isResourceAllowed(input.resource)) return "FORBIDDEN";
   for (const scope of input.scopes ?? []) {
     if (!record.hasScope(scope)) return "INSUFFICIENT_SCOPES";
+  }
+  if (input.scopeQuery && !evaluateParsedQuery(input.scopeQuery, (name) => record.hasScope(name))) {
+    return "INSUFFICIENT_SCOPES";
   }
   return null;
 }

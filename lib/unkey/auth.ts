@@ -1,0 +1,56 @@
+import "server-only";
+import { lookupRootKey } from "@/lib/api/auth";
+import type { RootKeyAuth } from "@/lib/rootkeys/data";
+import type { RootKeyPermission } from "@/lib/rootkeys/schemas";
+import { v2Error } from "./envelope";
+
+const BEARER = /^Bearer +(\S+)$/i;
+
+/**
+ * Root-key authentication with the v2 contract's statuses: 400 for a missing or
+ * malformed Authorization header, 401 for an unknown or revoked root key, 403 for a
+ * root key without the permission.
+ */
+export async function authenticateV2(
+  request: Request,
+  requestId: string,
+  permission: RootKeyPermission,
+): Promise<{ ok: true; auth: RootKeyAuth } | { ok: false; response: Response }> {
+  const token = BEARER.exec(request.headers.get("authorization") ?? "")?.[1];
+  if (!token) {
+    return {
+      ok: false,
+      response: v2Error(
+        request,
+        requestId,
+        400,
+        "Authorization header must be 'Bearer <root key>'.",
+        [
+          {
+            location: "header.authorization",
+            message: "missing or malformed",
+            fix: "Send Authorization: Bearer <root key>",
+          },
+        ],
+      ),
+    };
+  }
+  const auth = await lookupRootKey(token);
+  if (!auth)
+    return {
+      ok: false,
+      response: v2Error(request, requestId, 401, "The root key is unknown or revoked."),
+    };
+  if (!auth.permissions.includes(permission)) {
+    return {
+      ok: false,
+      response: v2Error(
+        request,
+        requestId,
+        403,
+        `The root key lacks the ${permission} permission.`,
+      ),
+    };
+  }
+  return { ok: true, auth };
+}

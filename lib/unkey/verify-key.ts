@@ -1,0 +1,133 @@
+import "server-only";
+import { z } from "zod";
+import { countNotFound, notFoundRetryAfter } from "@/lib/api/not-found-limiter";
+import { clientIpFrom } from "@/lib/auth/request-info";
+import { MAX_KEY_LENGTH } from "@/lib/keys/format";
+import { VerifyUnavailableError, verifyKey } from "@/lib/verify/engine";
+import type { VerifyCode, VerifyResult } from "@/lib/verify/result";
+import { PERMISSION_QUERY_MAX_LENGTH, parsePermissionQuery } from "@/lib/verify/scopes";
+import { WINDOW_MS } from "@/lib/verify/windows";
+import { authenticateV2 } from "./auth";
+import { readV2Body } from "./body";
+import { v2Error, v2Ok } from "./envelope";
+
+// POST /v2/keys.verifyKey on Keyplane's engine. The request and answer follow the v2
+// wire contract; the checks and their order are Keyplane's (PRODUCT §4.1), with the
+// codes mapped onto the contract's smaller set.
+
+const WINDOWS = ["minute", "hour", "day"] as const;
+
+export const verifyKeyV2Schema = z.object({
+  key: z.string().min(1).max(MAX_KEY_LENGTH),
+  tags: z.array(z.string().max(128)).max(20).optional(),
+  permissions: z.string().max(PERMISSION_QUERY_MAX_LENGTH).optional(),
+  credits: z.object({ cost: z.number().int().min(0) }).optional(),
+  ratelimits: z
+    .array(
+      z.object({
+        name: z.string().min(1).max(64),
+        cost: z.number().int().min(0).optional(),
+        limit: z.number().int().min(0).optional(),
+        duration: z.number().int().min(1000).optional(),
+      }),
+    )
+    .max(10)
+    .optional(),
+  migrationId: z.string().max(256).optional(),
+});
+
+const CODES: Record<VerifyCode, string> = {
+  VALID: "VALID",
+  NOT_FOUND: "NOT_FOUND",
+  EXPIRED: "EXPIRED",
+  REVOKED: "DISABLED",
+  SUSPENDED: "DISABLED",
+  FORBIDDEN: "FORBIDDEN",
+  INSUFFICIENT_SCOPES: "INSUFFICIENT_PERMISSIONS",
+  RATE_LIMITED: "RATE_LIMITED",
+  USAGE_EXCEEDED: "USAGE_EXCEEDED",
+};
+
+/** The `data` of the answer: every optional field absent when empty, never null. */
+export function toV2Data(result: VerifyResult): Record<string, unknown> {
+  const code = CODES[result.code];
+  if (result.code === "NOT_FOUND" || result.keyId === undefined)
+    return { valid: false, code: "NOT_FOUND" };
+  const data: Record<string, unknown> = { valid: result.valid, code, keyId: result.keyId };
+  if (result.name) data.name = result.name;
+  if (result.meta && typeof result.meta === "object" && !Array.isArray(result.meta))
+    data.meta = result.meta;
+  if (result.expiresAt) data.expires = Date.parse(result.expiresAt);
+  if (result.budget) data.credits = result.budget.remainingCents;
+  data.enabled = code !== "DISABLED";
+  if (result.scopes && result.scopes.length > 0) data.permissions = result.scopes;
+  const ratelimits = (result.ratelimits ?? []).map((window) => ({
+    id: `${result.keyId}_${window.window}`,
+    name: window.window,
+    limit: window.limit,
+    duration: WINDOW_MS[window.window as (typeof WINDOWS)[number]] ?? 0,
+    remaining: window.remaining,
+    reset: Date.parse(window.resetAt),
+    exceeded: result.code === "RATE_LIMITED" && window.remaining === 0,
+    autoApply: true,
+  }));
+  if (ratelimits.length > 0) data.ratelimits = ratelimits;
+  return data;
+}
+
+export async function handleVerifyKeyV2(request: Request, requestId: string): Promise<Response> {
+  const authenticated = await authenticateV2(request, requestId, "keys:verify");
+  if (!authenticated.ok) return authenticated.response;
+  const { auth } = authenticated;
+  const callerIp = clientIpFrom(request.headers);
+  const retryAfter = notFoundRetryAfter(auth.rootKeyId, callerIp);
+  if (retryAfter > 0)
+    return v2Error(
+      request,
+      requestId,
+      429,
+      "Too many unknown keys from this caller; try again later.",
+    );
+  const body = await readV2Body(request, requestId, verifyKeyV2Schema);
+  if (!body.ok) return body.response;
+  const { key, permissions, credits, ratelimits, tags } = body.data;
+  // The key's limits are its minute, hour and day windows; asking for any other name
+  // is the contract's "unknown rate limit" (412). All windows always apply together.
+  const unknown = ratelimits?.find((r) => !(WINDOWS as readonly string[]).includes(r.name));
+  if (unknown)
+    return v2Error(
+      request,
+      requestId,
+      412,
+      `Rate limit "${unknown.name}" does not exist; keys have minute, hour and day.`,
+    );
+  let scopeQuery: ReturnType<typeof parsePermissionQuery> | undefined;
+  if (permissions) {
+    scopeQuery = parsePermissionQuery(permissions);
+    if (!scopeQuery.ok) {
+      return v2Error(request, requestId, 400, scopeQuery.error, [
+        { location: "body.permissions", message: scopeQuery.error },
+      ]);
+    }
+  }
+  try {
+    const result = await verifyKey(
+      {
+        key,
+        scopeQuery: scopeQuery?.ok ? scopeQuery.value : undefined,
+        // The contract charges 1 credit by default; keys without a budget ignore cost.
+        cost: credits?.cost ?? 1,
+        ip: callerIp,
+        tags,
+      },
+      { tenantId: auth.tenantId, rootKeyId: auth.rootKeyId },
+    );
+    if (result.code === "NOT_FOUND") countNotFound(auth.rootKeyId, callerIp);
+    return v2Ok(requestId, toV2Data(result));
+  } catch (error) {
+    if (!(error instanceof VerifyUnavailableError)) {
+      console.error("[v2 verify] failed:", error instanceof Error ? error.message : error);
+    }
+    return v2Error(request, requestId, 503, "cannot verify");
+  }
+}
