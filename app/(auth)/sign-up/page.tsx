@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { hasAnyUser } from "@/lib/tenants/onboarding";
-import { describeInvitation } from "@/lib/tenants/invitations";
 import { ROLE_LABELS } from "@/lib/auth/roles";
+import { describeInvitation } from "@/lib/tenants/invitations";
+import { hasAnyUser } from "@/lib/tenants/onboarding";
 import { SignUpForm } from "./_components/sign-up-form";
 
 export const metadata: Metadata = { title: "Create account" };

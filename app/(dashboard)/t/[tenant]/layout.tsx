@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
-import { requireMember, requireUser, listMyTenants } from "@/lib/auth/session";
 import { ROLE_LABELS } from "@/lib/auth/roles";
+import { listMyTenants, requireMember, requireUser } from "@/lib/auth/session";
 import { SidebarNav } from "./_components/sidebar-nav";
 import { SignOutButton } from "./_components/sign-out-button";
 import { TenantSwitcher } from "./_components/tenant-switcher";

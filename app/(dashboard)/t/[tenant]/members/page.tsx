@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { Badge } from "@/components/ui/badge";
 import { Card, PageHeader } from "@/components/ui/card";
-import { ROLE_LABELS, can } from "@/lib/auth/roles";
+import { can, ROLE_LABELS } from "@/lib/auth/roles";
 import { requireMember } from "@/lib/auth/session";
 import { listInvitations } from "@/lib/tenants/invitations";
 import { listMembers } from "@/lib/tenants/members";

@@ -1,6 +1,6 @@
 import { handleApi } from "@/lib/api/handle";
-import { readJsonObject } from "@/lib/api/http";
-import { json, zodError } from "@/lib/api/responses";
+import { keyBodyRoute } from "@/lib/api/key-lifecycle-route";
+import { json } from "@/lib/api/responses";
 import { authenticateApiRequest } from "@/lib/api/root-context";
 import { getKey, updateKey } from "@/lib/keys/data";
 import { updateKeySchema } from "@/lib/keys/schemas";
@@ -20,15 +20,6 @@ export async function GET(request: Request, { params }: Params) {
 }
 
 /** Changes any of the key's settings; absent fields stay as they are. */
-export async function PATCH(request: Request, { params }: Params) {
-  return handleApi(async () => {
-    const auth = await authenticateApiRequest(request, "keys:write");
-    if (!auth.ok) return auth.response;
-    const body = await readJsonObject(request);
-    if (!body.ok) return body.response;
-    const { keyId } = await params;
-    const parsed = updateKeySchema.safeParse({ ...body.data, keyId });
-    if (!parsed.success) return zodError(parsed.error);
-    return json({ key: await updateKey(auth.ctx, parsed.data) });
-  });
-}
+export const PATCH = keyBodyRoute(updateKeySchema, async (ctx, input) =>
+  json({ key: await updateKey(ctx, input) }),
+);

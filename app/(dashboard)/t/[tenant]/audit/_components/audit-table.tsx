@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import type { AuditRow } from "@/lib/audit/list";
-import { auditSearchParams, type AuditQuery } from "@/lib/audit/schemas";
+import { type AuditQuery, auditSearchParams } from "@/lib/audit/schemas";
 import { ChangeDetails } from "./change-details";
 
 // UTC on purpose: the date filters are UTC days, so the table speaks the same zone.

@@ -1,16 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
 import { buttonClasses } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
-import { NotFoundError } from "@/lib/auth/errors";
 import { can } from "@/lib/auth/roles";
 import { requireMember } from "@/lib/auth/session";
-import { getKey, listKeyAudit } from "@/lib/keys/data";
+import { listKeyAudit } from "@/lib/keys/data";
 import { formatCents, formatDateTime, relativeTime } from "../_components/format";
 import { KeyStatusBadge } from "../_components/key-status-badge";
+import { loadKeyOr404 } from "../_components/load-key";
 import { ChangeList } from "./_components/change-list";
 import { KeyLifecycle } from "./_components/key-lifecycle";
 
@@ -47,10 +46,7 @@ export default async function KeyDetailPage({
 }) {
   const { tenant, keyId } = await params;
   const ctx = await requireMember(tenant);
-  const key = await getKey(ctx, keyId).catch((error: unknown) => {
-    if (error instanceof NotFoundError) notFound();
-    throw error;
-  });
+  const key = await loadKeyOr404(ctx, keyId);
   const audit = await listKeyAudit(ctx, keyId, { limit: 50 });
   const canWrite = can(ctx.role, "keys:write");
   const limits = key.rateLimits;

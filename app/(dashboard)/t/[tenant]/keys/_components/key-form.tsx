@@ -6,6 +6,7 @@ import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { FormMessage, SelectField, TextAreaField, TextField } from "@/components/ui/field";
+import { SecretDialog } from "@/components/ui/secret-dialog";
 import { type ActionState, fieldErrorsOf, IDLE } from "@/lib/auth/action-state";
 import { createKeyAction, updateKeyAction } from "@/lib/keys/actions";
 import {
@@ -14,7 +15,6 @@ import {
   type KeyPresetId,
   presetValues,
 } from "@/lib/keys/presets";
-import { PlaintextDialog } from "./plaintext-dialog";
 
 type Scope = { name: string; description: string; retired: boolean };
 type Policy = {
@@ -361,8 +361,10 @@ export function KeyForm(props: Props) {
           </Button>
         </div>
       </form>
-      <PlaintextDialog
+      <SecretDialog
         title="Your new API key"
+        label="Secret key"
+        doneLabel="I have copied it"
         plaintext={plaintext?.value ?? null}
         onClose={() => {
           const keyId = plaintext?.keyId;

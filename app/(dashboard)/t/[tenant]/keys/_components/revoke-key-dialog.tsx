@@ -3,7 +3,7 @@
 import { useActionState, useEffect } from "react";
 import { toast } from "sonner";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { IDLE, fieldErrorsOf } from "@/lib/auth/action-state";
+import { fieldErrorsOf, IDLE } from "@/lib/auth/action-state";
 import { revokeKeyAction } from "@/lib/keys/actions";
 
 /** "Revoke compromised key": one dialog, a reason, and the key stops verifying at once. */

@@ -3,11 +3,11 @@
 import { startTransition, useRef } from "react";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
+import { SecretDialog } from "@/components/ui/secret-dialog";
 import { type ActionState, IDLE } from "@/lib/auth/action-state";
 import { createRootKeyAction } from "@/lib/rootkeys/actions";
 import { ROOT_KEY_PERMISSION_LABELS, ROOT_KEY_PERMISSIONS } from "@/lib/rootkeys/schemas";
 import { FormError } from "./form-error";
-import { RootKeySecretDialog } from "./root-key-secret-dialog";
 import { useFormAction } from "./use-form-action";
 
 type CreateState = ActionState<{ plaintext: string; rootKeyId: string }>;
@@ -89,7 +89,10 @@ export function CreateRootKeyForm({ tenant }: { tenant: string }) {
           {pending ? "Creating…" : "Create root key"}
         </Button>
       </form>
-      <RootKeySecretDialog
+      <SecretDialog
+        title="Copy your root key"
+        label="Root key"
+        doneLabel="I have stored it"
         plaintext={plaintext}
         onClose={() => startTransition(() => formAction(null))}
       />

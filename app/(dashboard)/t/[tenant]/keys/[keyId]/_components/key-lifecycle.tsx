@@ -4,10 +4,10 @@ import { useActionState, useCallback, useEffect, useState } from "react";
 import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { SecretDialog } from "@/components/ui/secret-dialog";
 import { IDLE } from "@/lib/auth/action-state";
 import { reactivateKeyAction, rollKeyAction, suspendKeyAction } from "@/lib/keys/actions";
 import type { KeyStatusLabel } from "@/lib/keys/dto";
-import { PlaintextDialog } from "../../_components/plaintext-dialog";
 import { RevokeKeyDialog } from "../../_components/revoke-key-dialog";
 
 function useResultToast(state: { status: string; message?: string }) {
@@ -114,8 +114,10 @@ export function KeyLifecycle({
         open={dialog === "revoke"}
         onClose={close}
       />
-      <PlaintextDialog
+      <SecretDialog
         title="New secret for this key"
+        label="Secret key"
+        doneLabel="I have copied it"
         plaintext={plaintext}
         onClose={() => setPlaintext(null)}
       />

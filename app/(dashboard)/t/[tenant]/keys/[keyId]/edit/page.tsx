@@ -1,16 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/ui/card";
-import { NotFoundError } from "@/lib/auth/errors";
 import { can } from "@/lib/auth/roles";
 import { requireMember } from "@/lib/auth/session";
-import { getKey } from "@/lib/keys/data";
 import { listScopes } from "@/lib/tenants/scopes";
 import { getTenantSettings } from "@/lib/tenants/settings";
 import { OwnersOnly } from "../../../_components/owners-only";
 import { formatDateTime } from "../../_components/format";
 import { KeyForm } from "../../_components/key-form";
+import { loadKeyOr404 } from "../../_components/load-key";
 
 export const metadata: Metadata = { title: "Edit key" };
 
@@ -21,10 +19,7 @@ export default async function EditKeyPage({
 }) {
   const { tenant, keyId } = await params;
   const ctx = await requireMember(tenant);
-  const key = await getKey(ctx, keyId).catch((error: unknown) => {
-    if (error instanceof NotFoundError) notFound();
-    throw error;
-  });
+  const key = await loadKeyOr404(ctx, keyId);
   if (!can(ctx.role, "keys:write"))
     return <OwnersOnly title="Edit key" who="Only owners and admins" what="change keys" />;
   const [scopes, policy] = await Promise.all([

@@ -1,20 +1,27 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
-import { Button } from "@/components/ui/button";
+import { useEffect, useId, useRef, useState } from "react";
+import { Button } from "./button";
 
 /**
- * Shows a new root key's plaintext, once. Closing it (button or Escape) asks the parent
- * to drop the plaintext from its state; the server never sends it again.
+ * Shows a newly issued secret, once. Closing it (button or Escape) asks the parent to
+ * drop the plaintext from its state; the server never sends it again.
  */
-export function RootKeySecretDialog({
+export function SecretDialog({
   plaintext,
+  title,
+  label,
+  doneLabel,
   onClose,
 }: {
   plaintext: string | null;
+  title: string;
+  label: string;
+  doneLabel: string;
   onClose: () => void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const id = useId();
   const [copied, setCopied] = useState<"idle" | "copied" | "failed">("idle");
 
   useEffect(() => {
@@ -36,15 +43,15 @@ export function RootKeySecretDialog({
       // Clipboard access can be refused (permissions, insecure origin); the field is
       // selected instead so Ctrl+C works.
       setCopied("failed");
-      document.getElementById("root-key-plaintext")?.focus();
+      document.getElementById(`${id}-value`)?.focus();
     }
   }
 
   return (
     <dialog
       ref={ref}
-      aria-labelledby="root-key-dialog-title"
-      aria-describedby="root-key-dialog-warning"
+      aria-labelledby={`${id}-title`}
+      aria-describedby={`${id}-warning`}
       onCancel={(event) => {
         event.preventDefault();
         onClose();
@@ -52,23 +59,23 @@ export function RootKeySecretDialog({
       className="m-auto w-full max-w-lg rounded-lg border border-zinc-200 p-0 shadow-xl backdrop:bg-zinc-900/40"
     >
       <div className="space-y-4 p-6">
-        <h2 id="root-key-dialog-title" className="text-lg font-semibold">
-          Copy your root key
+        <h2 id={`${id}-title`} className="text-lg font-semibold">
+          {title}
         </h2>
         <p
-          id="root-key-dialog-warning"
+          id={`${id}-warning`}
           className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
         >
           This is the only time the key is shown. Keyplane stores only a hash of it, so it will not
-          be shown again: store it in your secret manager now.
+          be shown again: store it somewhere safe now.
         </p>
         <div className="space-y-1">
-          <label htmlFor="root-key-plaintext" className="block text-sm font-medium">
-            Root key
+          <label htmlFor={`${id}-value`} className="block text-sm font-medium">
+            {label}
           </label>
           <div className="flex gap-2">
             <input
-              id="root-key-plaintext"
+              id={`${id}-value`}
               readOnly
               value={plaintext ?? ""}
               onFocus={(event) => event.currentTarget.select()}
@@ -89,7 +96,7 @@ export function RootKeySecretDialog({
           </p>
         </div>
         <div className="flex justify-end">
-          <Button onClick={onClose}>I have stored it</Button>
+          <Button onClick={onClose}>{doneLabel}</Button>
         </div>
       </div>
     </dialog>
