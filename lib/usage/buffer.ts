@@ -27,6 +27,7 @@ type BufferState = {
   flushing: Promise<void> | null;
   timer: NodeJS.Timeout | null;
   hooksInstalled: boolean;
+  exitHeld: boolean;
   dropped: number;
 };
 
@@ -37,15 +38,50 @@ scope.__keyplaneUsageBuffer ??= {
   flushing: null,
   timer: null,
   hooksInstalled: false,
+  exitHeld: false,
   dropped: 0,
 };
 const state: BufferState = scope.__keyplaneUsageBuffer;
+
+/** How long an exit may wait for the final flush (Playwright and Docker allow 10+ s). */
+const EXIT_FLUSH_TIMEOUT_MS = 8_000;
+
+/**
+ * Makes the next `process.exit` wait for a final flush. Needed because Next.js handles
+ * SIGTERM itself: it stops accepting connections, waits for in-flight requests and then
+ * calls `process.exit(143)`, which would cut short a flush still writing (and any events
+ * those last requests recorded after our signal handler started). Deferring the exit
+ * itself covers both: by then no request is running, so the flush writes everything.
+ */
+function holdExitForFlush(): void {
+  if (state.exitHeld) return;
+  state.exitHeld = true;
+  const exit = process.exit.bind(process);
+  const deferred = (code?: number | string | null): never => {
+    const timeout = new Promise<void>((resolve) => {
+      setTimeout(resolve, EXIT_FLUSH_TIMEOUT_MS).unref();
+    });
+    void Promise.race([flushUsage(), timeout])
+      .catch((error: unknown) => {
+        console.error(
+          "[usage] final flush failed:",
+          error instanceof Error ? error.message : error,
+        );
+      })
+      .finally(() => exit(code));
+    // `process.exit` never returns to its caller; this keeps that promise for callers
+    // (Next.js returns right after calling it) while the flush finishes.
+    return undefined as never;
+  };
+  process.exit = deferred as typeof process.exit;
+}
 
 function installShutdownHooks(): void {
   if (state.hooksInstalled) return;
   state.hooksInstalled = true;
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.once(signal, () => {
+      holdExitForFlush();
       flushUsage()
         .catch((error: unknown) => {
           console.error(
@@ -54,8 +90,8 @@ function installShutdownHooks(): void {
           );
         })
         .finally(() => {
-          // Other handlers (Next.js's own) may be waiting for in-flight requests; exit
-          // only if nobody else keeps the process alive for that.
+          // Other handlers (Next.js's own) may be waiting for in-flight requests and exit
+          // when done (through the held exit above); exit here only if nobody else will.
           if (process.listenerCount(signal) === 0) process.exit(0);
         });
     });

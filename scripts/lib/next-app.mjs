@@ -20,6 +20,7 @@ const SOURCE_FILES = [
   "package-lock.json",
   "postcss.config.mjs",
   "tsconfig.json",
+  "instrumentation.ts",
   "prisma/schema.prisma",
 ];
 const SKIPPED_DIRECTORIES = new Set([
