@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import pg from "pg";
 import { newAccount, signUp } from "./support/accounts";
@@ -148,6 +149,41 @@ test.describe("two instances on one database", () => {
     console.log(`[instances] 100 calls over 2 instances: ${valid} VALID, ${limited} RATE_LIMITED`);
     expect(valid).toBe(60);
     expect(limited).toBe(40);
+  });
+
+  test("a budget for exactly 100 calls hit by 200 concurrent verifies split across both instances → exactly 100 VALID", async ({
+    baseURL,
+  }) => {
+    if (!second || !tenant) throw new Error("beforeAll did not run");
+    const { page, slug, rootKey } = tenant;
+    // A high rate limit so only the budget decides; each call reserves 1 cent of 100.
+    const key = await createLimitedKey(page, slug, "Shared budget", 100_000, {
+      cents: 100,
+      period: "TOTAL",
+    });
+    const bases = [baseURL ?? "", second.baseURL];
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => verifyOver(bases[i % 2] ?? "", rootKey, key, 1)),
+    );
+    const codes = answers.map((a) => a.code);
+    const valid = codes.filter((c) => c === "VALID").length;
+    const exceeded = codes.filter((c) => c === "USAGE_EXCEEDED").length;
+    console.log(
+      `[instances] 200 calls over 2 instances: ${valid} VALID, ${exceeded} USAGE_EXCEEDED`,
+    );
+    expect(valid).toBe(100);
+    expect(exceeded).toBe(100);
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ spent: number; budget: number }>(
+        `SELECT "budgetSpentCents" AS spent, "budgetCents" AS budget FROM "ApiKey" WHERE "hash" = $1`,
+        [createHash("sha256").update(key).digest("hex")],
+      );
+      expect(rows).toEqual([{ spent: 100, budget: 100 }]);
+    } finally {
+      await client.end();
+    }
   });
 
   /** Usage events of a key in the run's database. */

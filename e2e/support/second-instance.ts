@@ -101,12 +101,13 @@ export async function verifyOver(
   baseURL: string,
   rootKey: string,
   key: string,
+  cost?: number,
 ): Promise<VerifyAnswer> {
   try {
     const response = await fetch(`${baseURL}/api/v1/keys/verify`, {
       method: "POST",
       headers: { authorization: `Bearer ${rootKey}`, "content-type": "application/json" },
-      body: JSON.stringify({ key }),
+      body: JSON.stringify(cost === undefined ? { key } : { key, cost }),
       signal: AbortSignal.timeout(15_000),
     });
     const body = (await response.json().catch(() => null)) as { code?: string } | null;
@@ -137,10 +138,15 @@ export async function createLimitedKey(
   slug: string,
   name: string,
   perMinute: number,
+  budget?: { cents: number; period: "TOTAL" | "MONTHLY" },
 ): Promise<string> {
   await page.goto(`/t/${slug}/keys/new`);
   await page.getByLabel("Name", { exact: true }).fill(name);
   await page.getByLabel("Requests per minute").fill(String(perMinute));
+  if (budget) {
+    await page.getByLabel("Budget (cents)").fill(String(budget.cents));
+    await page.getByLabel("Budget period").selectOption(budget.period);
+  }
   await page.getByRole("button", { name: "Create key" }).click();
   const dialog = page.getByRole("dialog", { name: "Your new API key" });
   await expect(dialog).toBeVisible();
