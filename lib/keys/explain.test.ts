@@ -65,6 +65,8 @@ const STATES: Record<string, Record<string, string>> = {
   "last used, most recent first": { sort: "lastUsedAt", dir: "desc" },
   "never expiring first": { sort: "expiresAt", dir: "desc" },
   "unused for 30 days": { unusedForDays: "30" },
+  // Served by the trigram index of migration key_name_trigram_index (PostgreSQL).
+  "search by part of a rare name": { q: "vc-12345" },
 };
 
 describe("the key list query at scale", () => {
