@@ -23,7 +23,12 @@ export function clearRootKeyCache(): void {
   cache.clear();
 }
 
-const BEARER = /^Bearer +(\S+)$/i;
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/** The token of `Authorization: Bearer <token>`, or null when the header is absent or malformed. */
+export function bearerToken(request: Request): string | null {
+  return BEARER.exec(request.headers.get("authorization") ?? "")?.[1] ?? null;
+}
 
 /** The root key behind a bearer token, from the short-lived cache; null if unknown. */
 export async function lookupRootKey(token: string): Promise<RootKeyAuth | null> {
@@ -44,7 +49,7 @@ export async function authenticate(
   request: Request,
   permission: RootKeyPermission,
 ): Promise<Authenticated> {
-  const token = BEARER.exec(request.headers.get("authorization") ?? "")?.[1];
+  const token = bearerToken(request);
   if (!token) {
     return {
       ok: false,

@@ -3,9 +3,8 @@ import type { TenantContext } from "@/lib/auth/context";
 import { clientIpFrom } from "@/lib/auth/request-info";
 import { authenticateRootKey } from "@/lib/rootkeys/data";
 import type { RootKeyPermission } from "@/lib/rootkeys/schemas";
+import { bearerToken } from "./auth";
 import { apiError } from "./responses";
-
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 /**
  * Authenticates `Authorization: Bearer <root key>` and checks one permission. The
@@ -16,15 +15,15 @@ export async function authenticateApiRequest(
   request: Request,
   permission: RootKeyPermission,
 ): Promise<{ ok: true; ctx: TenantContext } | { ok: false; response: Response }> {
-  const header = request.headers.get("authorization");
-  if (!header) {
+  const token = bearerToken(request);
+  if (!token) {
     return {
       ok: false,
       response: apiError("UNAUTHORIZED", "Send a root key as Authorization: Bearer <root key>."),
     };
   }
-  const match = BEARER.exec(header);
-  const rootKey = match?.[1] ? await authenticateRootKey(match[1]) : null;
+  // Uncached on purpose: management calls are rare, and a revoked root key must stop at once.
+  const rootKey = await authenticateRootKey(token);
   if (!rootKey)
     return { ok: false, response: apiError("UNAUTHORIZED", "The root key is unknown or revoked.") };
   if (!rootKey.permissions.includes(permission)) {

@@ -1,5 +1,7 @@
 import type { Role } from "@/lib/generated/prisma/enums";
 
+export type { Role };
+
 // What each role may do. Viewers read; admins manage keys; owners also manage
 // members, root keys and tenant settings. Checked in the data-access layer.
 export const PERMISSIONS = {

@@ -13,6 +13,9 @@ import { applyMigrations, pgExecutor, pgliteExecutor } from "@/scripts/lib/migra
 // migrated with the committed migrations, so the tests run against the real schema.
 
 const TEST_DB_PREFIX = "kp_test_";
+
+/** True when the suite runs against a PostgreSQL server (DATABASE_URL), not PGlite. */
+export const testsUsePostgres = Boolean(process.env.DATABASE_URL);
 const STALE_AFTER_MS = 2 * 60 * 60 * 1000;
 
 export type TestDatabase = {

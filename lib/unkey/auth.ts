@@ -1,10 +1,8 @@
 import "server-only";
-import { lookupRootKey } from "@/lib/api/auth";
+import { bearerToken, lookupRootKey } from "@/lib/api/auth";
 import type { RootKeyAuth } from "@/lib/rootkeys/data";
 import type { RootKeyPermission } from "@/lib/rootkeys/schemas";
 import { v2Error } from "./envelope";
-
-const BEARER = /^Bearer +(\S+)$/i;
 
 /**
  * Root-key authentication with the v2 contract's statuses: 400 for a missing or
@@ -16,7 +14,7 @@ export async function authenticateV2(
   requestId: string,
   permission: RootKeyPermission,
 ): Promise<{ ok: true; auth: RootKeyAuth } | { ok: false; response: Response }> {
-  const token = BEARER.exec(request.headers.get("authorization") ?? "")?.[1];
+  const token = bearerToken(request);
   if (!token) {
     return {
       ok: false,

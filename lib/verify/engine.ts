@@ -11,11 +11,11 @@ import {
   type BudgetState,
   foundResult,
   notFound,
+  toRateLimitStates,
   type VerifyCode,
   type VerifyContext,
   type VerifyInput,
   type VerifyResult,
-  toRateLimitStates,
 } from "./result";
 import { checkKeyRules, lastKnownBudget } from "./rules";
 import { monthStartUtc } from "./windows";

@@ -1,6 +1,5 @@
 import Link from "next/link";
-import { ROLE_LABELS } from "@/lib/auth/roles";
-import type { Role } from "@/lib/generated/prisma/enums";
+import { ROLE_LABELS, type Role } from "@/lib/auth/roles";
 
 type TenantLink = { slug: string; name: string; role: Role };
 

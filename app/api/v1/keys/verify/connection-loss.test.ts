@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertRootKey, jsonOf, post } from "@/lib/api/test-support";
 import { setDbForTesting } from "@/lib/db";
 import { PrismaClient } from "@/lib/generated/prisma/client";
-import { setupTestDatabase } from "@/lib/testing/database";
+import { setupTestDatabase, testsUsePostgres } from "@/lib/testing/database";
 import { createTenantWithOwner, type TestTenant } from "@/lib/testing/fixtures";
 import { discardBufferedUsageForTesting } from "@/lib/usage/buffer";
 import { insertKey, setupTestCounters } from "@/lib/verify/test-support";
@@ -43,7 +43,7 @@ function stopProxy(): Promise<void> {
   return new Promise((resolve) => proxy.close(() => resolve()));
 }
 
-describe.runIf(process.env.DATABASE_URL)("verification when PostgreSQL becomes unreachable", () => {
+describe.runIf(testsUsePostgres)("verification when PostgreSQL becomes unreachable", () => {
   beforeAll(async () => {
     ({ tenant } = await createTenantWithOwner());
     rootKey = await insertRootKey(tenant.id, ["keys:verify"]);

@@ -1,10 +1,9 @@
 "use client";
 
-import { useActionState, useEffect, useState } from "react";
-import { toast } from "sonner";
+import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { IDLE } from "@/lib/auth/action-state";
+import { useFormAction } from "@/components/ui/use-form-action";
 import { bulkKeysAction } from "@/lib/keys/actions";
 
 export function BulkActions({
@@ -16,18 +15,14 @@ export function BulkActions({
   keyIds: string[];
   onDone: () => void;
 }) {
-  const [state, formAction, pending] = useActionState(bulkKeysAction, IDLE);
   const [mode, setMode] = useState<"suspend" | "revoke" | null>(null);
-
-  useEffect(() => {
-    if (state.status === "success") {
-      toast.success(state.message ?? "Done.");
+  const { formAction, pending } = useFormAction(bulkKeysAction, {
+    toastErrors: true,
+    onSuccess: () => {
       setMode(null);
       onDone();
-    } else if (state.status === "error") {
-      toast.error(state.message);
-    }
-  }, [state, onDone]);
+    },
+  });
 
   const count = `${keyIds.length} key${keyIds.length === 1 ? "" : "s"}`;
   return (

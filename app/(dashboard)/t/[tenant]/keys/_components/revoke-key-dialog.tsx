@@ -1,9 +1,7 @@
 "use client";
 
-import { useActionState, useEffect } from "react";
-import { toast } from "sonner";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { fieldErrorsOf, IDLE } from "@/lib/auth/action-state";
+import { useFormAction } from "@/components/ui/use-form-action";
 import { revokeKeyAction } from "@/lib/keys/actions";
 
 /** "Revoke compromised key": one dialog, a reason, and the key stops verifying at once. */
@@ -20,14 +18,9 @@ export function RevokeKeyDialog({
   open: boolean;
   onClose: () => void;
 }) {
-  const [state, formAction, pending] = useActionState(revokeKeyAction, IDLE);
-  const errors = fieldErrorsOf(state);
-  useEffect(() => {
-    if (state.status === "success") {
-      toast.success(state.message ?? "Key revoked.");
-      onClose();
-    }
-  }, [state, onClose]);
+  const { state, formAction, pending, errors } = useFormAction(revokeKeyAction, {
+    onSuccess: onClose,
+  });
   return (
     <ConfirmDialog
       open={open}

@@ -1,19 +1,11 @@
 "use client";
 
-import { useActionState, useEffect, useState } from "react";
-import { toast } from "sonner";
+import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { type ActionState, IDLE } from "@/lib/auth/action-state";
-import type { Role } from "@/lib/generated/prisma/enums";
+import { useFormAction } from "@/components/ui/use-form-action";
+import type { Role } from "@/lib/auth/roles";
 import { changeRoleAction, removeMemberAction } from "@/lib/tenants/actions";
-
-function useToast(state: ActionState<unknown>) {
-  useEffect(() => {
-    if (state.status === "success" && state.message) toast.success(state.message);
-    if (state.status === "error") toast.error(state.message);
-  }, [state]);
-}
 
 export function MemberActions({
   tenant,
@@ -28,18 +20,16 @@ export function MemberActions({
   role: Role;
   isSelf: boolean;
 }) {
-  const [roleState, roleAction, rolePending] = useActionState(changeRoleAction, IDLE);
-  const [removeState, removeAction, removePending] = useActionState(removeMemberAction, IDLE);
   const [confirming, setConfirming] = useState(false);
-  useToast(roleState);
-  useToast(removeState);
-  useEffect(() => {
-    if (removeState.status !== "idle") setConfirming(false);
-  }, [removeState]);
+  const roleChange = useFormAction(changeRoleAction, { toastErrors: true });
+  const removal = useFormAction(removeMemberAction, {
+    toastErrors: true,
+    onSettled: () => setConfirming(false),
+  });
 
   return (
     <div className="flex flex-wrap items-center gap-2">
-      <form action={roleAction} className="flex items-center gap-2">
+      <form action={roleChange.formAction} className="flex items-center gap-2">
         <input type="hidden" name="tenant" value={tenant} />
         <input type="hidden" name="membershipId" value={membershipId} />
         <label htmlFor={`role-${membershipId}`} className="sr-only">
@@ -55,7 +45,7 @@ export function MemberActions({
           <option value="ADMIN">Admin</option>
           <option value="VIEWER">Viewer</option>
         </select>
-        <Button type="submit" size="sm" variant="secondary" disabled={rolePending}>
+        <Button type="submit" size="sm" variant="secondary" disabled={roleChange.pending}>
           Save role
         </Button>
       </form>
@@ -72,8 +62,8 @@ export function MemberActions({
         title={isSelf ? "Leave this organization?" : `Remove ${email}?`}
         confirmLabel={isSelf ? "Leave" : "Remove member"}
         onCancel={() => setConfirming(false)}
-        formAction={removeAction}
-        pending={removePending}
+        formAction={removal.formAction}
+        pending={removal.pending}
       >
         <input type="hidden" name="tenant" value={tenant} />
         <input type="hidden" name="membershipId" value={membershipId} />

@@ -1,7 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
-import { IDLE } from "@/lib/auth/action-state";
+import { useFormAction } from "@/components/ui/use-form-action";
 import { revokeInvitationAction } from "@/lib/tenants/actions";
 
 export function RevokeInvitationButton({
@@ -11,7 +10,8 @@ export function RevokeInvitationButton({
   tenant: string;
   invitationId: string;
 }) {
-  const [, formAction, pending] = useActionState(revokeInvitationAction, IDLE);
+  // Success and failure are both toasted: the row has no room for a message.
+  const { formAction, pending } = useFormAction(revokeInvitationAction, { toastErrors: true });
   return (
     <form action={formAction}>
       <input type="hidden" name="tenant" value={tenant} />

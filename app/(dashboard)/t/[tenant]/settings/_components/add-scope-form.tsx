@@ -3,9 +3,9 @@
 import { useRef } from "react";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
+import { useFormAction } from "@/components/ui/use-form-action";
 import { addScopeAction } from "@/lib/tenants/settings-actions";
 import { FormError } from "./form-error";
-import { useFormAction } from "./use-form-action";
 
 export function AddScopeForm({ tenant }: { tenant: string }) {
   const form = useRef<HTMLFormElement>(null);

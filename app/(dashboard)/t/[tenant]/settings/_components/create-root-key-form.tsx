@@ -4,11 +4,11 @@ import { startTransition, useRef } from "react";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 import { SecretDialog } from "@/components/ui/secret-dialog";
+import { useFormAction } from "@/components/ui/use-form-action";
 import { type ActionState, IDLE } from "@/lib/auth/action-state";
 import { createRootKeyAction } from "@/lib/rootkeys/actions";
 import { ROOT_KEY_PERMISSION_LABELS, ROOT_KEY_PERMISSIONS } from "@/lib/rootkeys/schemas";
 import { FormError } from "./form-error";
-import { useFormAction } from "./use-form-action";
 
 type CreateState = ActionState<{ plaintext: string; rootKeyId: string }>;
 

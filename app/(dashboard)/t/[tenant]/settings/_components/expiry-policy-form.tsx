@@ -2,9 +2,9 @@
 
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
+import { useFormAction } from "@/components/ui/use-form-action";
 import { updateTenantSettingsAction } from "@/lib/tenants/settings-actions";
 import { FormError } from "./form-error";
-import { useFormAction } from "./use-form-action";
 
 const FIELDS = ["defaultExpiryDays", "maxLifetimeDays", "requireExpiry"] as const;
 

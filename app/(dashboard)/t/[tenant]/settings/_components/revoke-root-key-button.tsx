@@ -3,8 +3,8 @@
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { useFormAction } from "@/components/ui/use-form-action";
 import { revokeRootKeyAction } from "@/lib/rootkeys/actions";
-import { useFormAction } from "./use-form-action";
 
 /**
  * Stays mounted after the key is revoked (rendering nothing), so the success toast

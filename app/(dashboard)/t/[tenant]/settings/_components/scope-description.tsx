@@ -3,8 +3,8 @@
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
+import { useFormAction } from "@/components/ui/use-form-action";
 import { updateScopeDescriptionAction } from "@/lib/tenants/settings-actions";
-import { useFormAction } from "./use-form-action";
 
 /** The description cell: text, or a one-line editor after "Edit". */
 export function ScopeDescription({

@@ -1,8 +1,8 @@
 "use client";
 
 import { Button } from "@/components/ui/button";
+import { useFormAction } from "@/components/ui/use-form-action";
 import { restoreScopeAction, retireScopeAction } from "@/lib/tenants/settings-actions";
-import { useFormAction } from "./use-form-action";
 
 /**
  * Retire or restore. Both actions live in one component that stays mounted when the

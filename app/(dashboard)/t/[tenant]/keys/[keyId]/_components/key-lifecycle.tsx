@@ -1,21 +1,13 @@
 "use client";
 
-import { useActionState, useCallback, useEffect, useState } from "react";
-import { toast } from "sonner";
+import { useCallback, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { SecretDialog } from "@/components/ui/secret-dialog";
-import { IDLE } from "@/lib/auth/action-state";
+import { useFormAction } from "@/components/ui/use-form-action";
 import { reactivateKeyAction, rollKeyAction, suspendKeyAction } from "@/lib/keys/actions";
 import type { KeyStatusLabel } from "@/lib/keys/dto";
 import { RevokeKeyDialog } from "../../_components/revoke-key-dialog";
-
-function useResultToast(state: { status: string; message?: string }) {
-  useEffect(() => {
-    if (state.status === "success" && state.message) toast.success(state.message);
-    if (state.status === "error" && state.message) toast.error(state.message);
-  }, [state]);
-}
 
 export function KeyLifecycle({
   tenant,
@@ -28,25 +20,18 @@ export function KeyLifecycle({
   keyName: string;
   status: KeyStatusLabel;
 }) {
-  const [suspendState, suspendAction, suspending] = useActionState(suspendKeyAction, IDLE);
-  const [reactivateState, reactivateAction, reactivating] = useActionState(
-    reactivateKeyAction,
-    IDLE,
-  );
-  const [rollState, rollAction, rolling] = useActionState(rollKeyAction, IDLE);
   const [dialog, setDialog] = useState<"roll" | "revoke" | null>(null);
   const [plaintext, setPlaintext] = useState<string | null>(null);
   const close = useCallback(() => setDialog(null), []);
-  useResultToast(suspendState);
-  useResultToast(reactivateState);
-  useEffect(() => {
-    if (rollState.status === "success" && rollState.data) {
+  const suspension = useFormAction(suspendKeyAction, { toastErrors: true });
+  const reactivation = useFormAction(reactivateKeyAction, { toastErrors: true });
+  const roll = useFormAction(rollKeyAction, {
+    toastErrors: true,
+    onSuccess: (result) => {
       setDialog(null);
-      setPlaintext(rollState.data.plaintext);
-    } else if (rollState.status === "error") {
-      toast.error(rollState.message);
-    }
-  }, [rollState]);
+      if (result.status === "success" && result.data) setPlaintext(result.data.plaintext);
+    },
+  });
 
   if (status === "REVOKED") return null;
   const hidden = (
@@ -58,16 +43,16 @@ export function KeyLifecycle({
   return (
     <>
       {status === "SUSPENDED" ? (
-        <form action={reactivateAction}>
+        <form action={reactivation.formAction}>
           {hidden}
-          <Button type="submit" variant="secondary" disabled={reactivating}>
+          <Button type="submit" variant="secondary" disabled={reactivation.pending}>
             Reactivate
           </Button>
         </form>
       ) : (
-        <form action={suspendAction}>
+        <form action={suspension.formAction}>
           {hidden}
-          <Button type="submit" variant="secondary" disabled={suspending}>
+          <Button type="submit" variant="secondary" disabled={suspension.pending}>
             Suspend
           </Button>
         </form>
@@ -84,8 +69,8 @@ export function KeyLifecycle({
         confirmLabel="Issue new secret"
         tone="primary"
         onCancel={close}
-        formAction={rollAction}
-        pending={rolling}
+        formAction={roll.formAction}
+        pending={roll.pending}
       >
         {hidden}
         <p className="text-sm text-zinc-600">
