@@ -29,7 +29,7 @@ type Row = {
 };
 
 /** The raw events of the tenant grouped like a rollup table, as sorted text. */
-async function rawGrouped(unit: "minute" | "hour"): Promise<string[]> {
+async function rawGrouped(unit: "minute" | "hour" | "day"): Promise<string[]> {
   const rows = await db().$queryRawUnsafe<Row[]>(
     `SELECT COALESCE("keyId", '') AS "keyId", date_trunc('${unit}', "time") AS "bucket", "outcome"::text AS "outcome",
        count(*)::int AS "count", 0 AS "cost", sum("tokens") AS "tokens"
@@ -41,7 +41,7 @@ async function rawGrouped(unit: "minute" | "hour"): Promise<string[]> {
     .sort();
 }
 
-async function rollup(table: "UsageMinute" | "UsageHour"): Promise<string[]> {
+async function rollup(table: "UsageMinute" | "UsageHour" | "UsageDay"): Promise<string[]> {
   const rows = await db().$queryRawUnsafe<Row[]>(
     `SELECT "keyId", "bucket", "outcome"::text AS "outcome", "count", "costCents" AS "cost", "tokens" FROM "${table}" WHERE "tenantId" = $1`,
     tenant.id,
@@ -51,7 +51,29 @@ async function rollup(table: "UsageMinute" | "UsageHour"): Promise<string[]> {
     .sort();
 }
 
-async function rollupCost(table: "UsageMinute" | "UsageHour"): Promise<number> {
+/** Tenant-wide rollup rows next to the raw events grouped the same way. */
+async function tenantRollupVsRaw(
+  table: "UsageTenantMinute" | "UsageTenantHour" | "UsageTenantDay",
+  unit: "minute" | "hour" | "day",
+): Promise<[string[], string[]]> {
+  const text = (rows: Row[]) =>
+    rows.map((r) => `${r.bucket.toISOString()}|${r.outcome}|${r.count}|${Number(r.tokens)}`).sort();
+  const stored = await db().$queryRawUnsafe<Row[]>(
+    `SELECT "bucket", "outcome"::text AS "outcome", "count", "tokens" FROM "${table}" WHERE "tenantId" = $1`,
+    tenant.id,
+  );
+  const raw = await db().$queryRawUnsafe<Row[]>(
+    `SELECT date_trunc('${unit}', "time") AS "bucket", "outcome"::text AS "outcome",
+       count(*)::int AS "count", sum("tokens") AS "tokens"
+     FROM "UsageEvent" WHERE "tenantId" = $1 GROUP BY 1, 2`,
+    tenant.id,
+  );
+  return [text(stored), text(raw)];
+}
+
+async function rollupCost(
+  table: "UsageMinute" | "UsageHour" | "UsageDay" | "UsageTenantHour" | "UsageTenantDay",
+): Promise<number> {
   const rows = await db().$queryRawUnsafe<{ total: bigint | number | null }[]>(
     `SELECT sum("costCents") AS "total" FROM "${table}" WHERE "tenantId" = $1`,
     tenant.id,
@@ -68,7 +90,8 @@ describe("usage buffer", () => {
     for (let i = 0; i < 150; i++) {
       // Spread over three minutes and two hours, with several outcomes.
       const now = base + i * 1000;
-      calls.push(verifyKey({ key: plain.plaintext }, ctx(), { now }));
+      const ip = `10.0.0.${i % 3}`;
+      calls.push(verifyKey({ key: plain.plaintext, ip }, ctx(), { now }));
       calls.push(verifyKey({ key: budgeted.plaintext, cost: 2 }, ctx(), { now }));
       if (i % 10 === 0) calls.push(verifyKey({ key: "kp_bogus" }, ctx(), { now }));
     }
@@ -81,8 +104,35 @@ describe("usage buffer", () => {
     expect(events).toBe(150 + 150 + 15);
     expect(await rollup("UsageMinute")).toEqual(await rawGrouped("minute"));
     expect(await rollup("UsageHour")).toEqual(await rawGrouped("hour"));
-    expect(await rollupCost("UsageMinute")).toBe(300);
-    expect(await rollupCost("UsageHour")).toBe(300);
+    expect(await rollup("UsageDay")).toEqual(await rawGrouped("day"));
+    for (const [table, unit] of [
+      ["UsageTenantMinute", "minute"],
+      ["UsageTenantHour", "hour"],
+      ["UsageTenantDay", "day"],
+    ] as const) {
+      const [stored, raw] = await tenantRollupVsRaw(table, unit);
+      expect(stored).toEqual(raw);
+    }
+    for (const table of [
+      "UsageMinute",
+      "UsageHour",
+      "UsageDay",
+      "UsageTenantHour",
+      "UsageTenantDay",
+    ] as const) {
+      expect(await rollupCost(table)).toBe(300);
+    }
+    const ips = await db().usageClientIp.findMany({
+      where: { tenantId: tenant.id },
+      orderBy: { ip: "asc" },
+    });
+    expect(
+      ips.map((r) => [r.keyId, r.ip, r.count, r.firstSeen.getTime(), r.lastSeen.getTime()]),
+    ).toEqual([
+      [plain.id, "10.0.0.0", 50, base, base + 147_000],
+      [plain.id, "10.0.0.1", 50, base + 1000, base + 148_000],
+      [plain.id, "10.0.0.2", 50, base + 2000, base + 149_000],
+    ]);
     const last = new Date(base + 149 * 1000);
     for (const id of [plain.id, budgeted.id]) {
       const key = await db().apiKey.findUniqueOrThrow({
@@ -92,9 +142,20 @@ describe("usage buffer", () => {
       expect(key.lastUsedAt?.toISOString()).toBe(last.toISOString());
     }
     // A later batch adds to the existing buckets instead of replacing them.
-    await verifyKey({ key: plain.plaintext }, ctx(), { now: base });
+    await verifyKey({ key: plain.plaintext, ip: "10.0.0.1" }, ctx(), { now: base - 60_000 });
     await flushUsage();
     expect(await rollup("UsageMinute")).toEqual(await rawGrouped("minute"));
+    expect(await rollup("UsageDay")).toEqual(await rawGrouped("day"));
+    const [stored, raw] = await tenantRollupVsRaw("UsageTenantMinute", "minute");
+    expect(stored).toEqual(raw);
+    const seen = await db().usageClientIp.findUniqueOrThrow({
+      where: { tenantId_keyId_ip: { tenantId: tenant.id, keyId: plain.id, ip: "10.0.0.1" } },
+    });
+    expect([seen.count, seen.firstSeen.getTime(), seen.lastSeen.getTime()]).toEqual([
+      51,
+      base - 60_000,
+      base + 148_000,
+    ]);
   });
 
   it("rolls reports up as the net charge, so rollup cost equals actual cost", async () => {

@@ -3,8 +3,9 @@ import { db } from "@/lib/db";
 import type { UsageEventInput } from "./types";
 
 /**
- * Writes one batch in one transaction: the raw events (one INSERT per batch), the per-minute
- * and per-hour rollups (upserts that add to existing buckets) and `lastUsedAt` of every
+ * Writes one batch in one transaction: the raw events (one INSERT per batch), the per-key
+ * and tenant-wide rollups per minute, hour and UTC day (upserts that add to existing
+ * buckets), the per-key client IPs (first/last seen, count) and `lastUsedAt` of every
  * key in the batch. One transaction keeps the rollups equal to the raw events: either
  * the whole batch lands or none of it does and it is retried.
  */
@@ -83,7 +84,14 @@ export function aggregate(events: readonly UsageEventInput[], bucketMs: number):
   return [...buckets.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
 }
 
-function upsertRollup(table: "UsageMinute" | "UsageHour", buckets: readonly Bucket[]): Statement {
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+type KeyRollup = "UsageMinute" | "UsageHour" | "UsageDay";
+type TenantRollup = "UsageTenantMinute" | "UsageTenantHour" | "UsageTenantDay";
+
+function upsertRollup(table: KeyRollup, buckets: readonly Bucket[]): Statement {
   const rows = buckets.map((r) => ({ ...r, bucket: iso(r.bucket) }));
   return {
     sql: `INSERT INTO "${table}" ("tenantId", "keyId", "bucket", "outcome", "count", "costCents", "tokens")
@@ -94,6 +102,96 @@ ON CONFLICT ("tenantId", "bucket", "keyId", "outcome") DO UPDATE SET
   "costCents" = "${table}"."costCents" + EXCLUDED."costCents",
   "tokens" = "${table}"."tokens" + EXCLUDED."tokens"`,
     params: [JSON.stringify(rows)],
+  };
+}
+
+/**
+ * Folds per-key buckets into tenant-wide ones (every key, and events without a key), in
+ * the same fixed order as `aggregate`: tenant charts then read one row per bucket and
+ * outcome instead of summing every key's rows.
+ */
+export function tenantBuckets(buckets: readonly Bucket[]): Bucket[] {
+  const out = new Map<string, Bucket>();
+  for (const b of buckets) {
+    const id = `${b.tenantId}\u0000${b.bucket}\u0000${b.outcome}`;
+    const current = out.get(id);
+    if (current) {
+      current.count += b.count;
+      current.cost += b.cost;
+      current.tokens += b.tokens;
+    } else {
+      out.set(id, { ...b, keyId: "" });
+    }
+  }
+  return [...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+}
+
+function upsertTenantRollup(table: TenantRollup, buckets: readonly Bucket[]): Statement {
+  const rows = buckets.map((r) => ({
+    tenantId: r.tenantId,
+    bucket: iso(r.bucket),
+    outcome: r.outcome,
+    count: r.count,
+    cost: r.cost,
+    tokens: r.tokens,
+  }));
+  return {
+    sql: `INSERT INTO "${table}" ("tenantId", "bucket", "outcome", "count", "costCents", "tokens")
+SELECT r."tenantId", r."bucket", r."outcome"::"UsageOutcome", r."count", r."cost", r."tokens"
+FROM jsonb_to_recordset($1::jsonb) AS r("tenantId" text, "bucket" timestamp(3), "outcome" text, "count" int, "cost" bigint, "tokens" bigint)
+ON CONFLICT ("tenantId", "bucket", "outcome") DO UPDATE SET
+  "count" = "${table}"."count" + EXCLUDED."count",
+  "costCents" = "${table}"."costCents" + EXCLUDED."costCents",
+  "tokens" = "${table}"."tokens" + EXCLUDED."tokens"`,
+    params: [JSON.stringify(rows)],
+  };
+}
+
+type ClientIp = {
+  tenantId: string;
+  keyId: string;
+  ip: string;
+  firstSeen: number;
+  lastSeen: number;
+  count: number;
+};
+
+/** Per key and client IP: first and last time seen in the batch, and how often. */
+export function clientIps(events: readonly UsageEventInput[]): ClientIp[] {
+  const out = new Map<string, ClientIp>();
+  for (const e of events) {
+    if (e.keyId === null || e.ip === null || e.ip === "") continue;
+    const id = `${e.tenantId}\u0000${e.keyId}\u0000${e.ip}`;
+    const current = out.get(id);
+    if (current) {
+      current.count++;
+      if (e.time < current.firstSeen) current.firstSeen = e.time;
+      if (e.time > current.lastSeen) current.lastSeen = e.time;
+    } else {
+      out.set(id, {
+        tenantId: e.tenantId,
+        keyId: e.keyId,
+        ip: e.ip,
+        firstSeen: e.time,
+        lastSeen: e.time,
+        count: 1,
+      });
+    }
+  }
+  return [...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+}
+
+function upsertClientIps(rows: readonly ClientIp[]): Statement {
+  const json = rows.map((r) => ({ ...r, firstSeen: iso(r.firstSeen), lastSeen: iso(r.lastSeen) }));
+  return {
+    sql: `INSERT INTO "UsageClientIp" ("tenantId", "keyId", "ip", "firstSeen", "lastSeen", "count")
+SELECT r."tenantId", r."keyId", r."ip", r."firstSeen", r."lastSeen", r."count"
+FROM jsonb_to_recordset($1::jsonb) AS r("tenantId" text, "keyId" text, "ip" text, "firstSeen" timestamp(3), "lastSeen" timestamp(3), "count" int)
+ON CONFLICT ("tenantId", "keyId", "ip") DO UPDATE SET
+  "firstSeen" = LEAST("UsageClientIp"."firstSeen", EXCLUDED."firstSeen"),
+  "lastSeen" = GREATEST("UsageClientIp"."lastSeen", EXCLUDED."lastSeen"),
+  "count" = "UsageClientIp"."count" + EXCLUDED."count"`,
+    params: [JSON.stringify(json)],
   };
 }
 
@@ -129,10 +227,22 @@ export async function writeBatch(events: readonly UsageEventInput[]): Promise<vo
   const statements: Statement[] = [];
   const fresh = events.filter((e) => !e.persisted);
   for (const part of chunks(fresh, MAX_ROWS_PER_STATEMENT)) statements.push(insertEvents(part));
-  for (const part of chunks(aggregate(events, 60_000), MAX_ROWS_PER_STATEMENT))
-    statements.push(upsertRollup("UsageMinute", part));
-  for (const part of chunks(aggregate(events, 3_600_000), MAX_ROWS_PER_STATEMENT))
-    statements.push(upsertRollup("UsageHour", part));
+  // Tables are always written in this order, each in sorted row order, so concurrent
+  // flushes from several instances take their row locks in one global order.
+  const rollups: [number, KeyRollup, TenantRollup][] = [
+    [MINUTE_MS, "UsageMinute", "UsageTenantMinute"],
+    [HOUR_MS, "UsageHour", "UsageTenantHour"],
+    [DAY_MS, "UsageDay", "UsageTenantDay"],
+  ];
+  for (const [bucketMs, table, tenantTable] of rollups) {
+    const buckets = aggregate(events, bucketMs);
+    for (const part of chunks(buckets, MAX_ROWS_PER_STATEMENT))
+      statements.push(upsertRollup(table, part));
+    for (const part of chunks(tenantBuckets(buckets), MAX_ROWS_PER_STATEMENT))
+      statements.push(upsertTenantRollup(tenantTable, part));
+  }
+  for (const part of chunks(clientIps(events), MAX_ROWS_PER_STATEMENT))
+    statements.push(upsertClientIps(part));
   const touch = touchKeys(events);
   if (touch) statements.push(touch);
   const client = db();
