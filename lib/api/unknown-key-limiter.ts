@@ -1,0 +1,161 @@
+import type { Redis } from "ioredis";
+import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+
+/**
+ * Counts NOT_FOUND answers per root key and per caller IP and says when a caller is over
+ * its cap. The check runs before every verification, so it must cost nothing: it reads
+ * only this process's view of the counts and never waits for Redis.
+ *
+ * Without Redis the view is the count itself (exact for one process). With Redis, every
+ * NOT_FOUND is also counted in Redis (rate-limiter-flexible, one atomic increment shared
+ * by all instances) and the shared total it returns replaces the local one; the instance
+ * whose count reaches the cap publishes the block, and every instance subscribed to the
+ * channel blocks the caller for the rest of that window. So the instances share one
+ * budget: once the cap is reached anywhere, every instance refuses within the pub/sub
+ * delivery time (milliseconds on one network). An instance that missed the message (its
+ * subscription was down) learns it from its own next NOT_FOUND for that caller, so the
+ * worst case is the cap plus one per such instance.
+ *
+ * Redis outage: fail open to per-instance limits. A Redis error or timeout leaves the
+ * local count in charge, so each instance still caps the caller (N instances allow N times
+ * the cap, as before Redis was shared) and verification never waits on, or fails
+ * because of, Redis. Failing closed would turn a Redis outage into refusing every
+ * verification of every customer, which is worse than what the limiter guards against:
+ * with ~2^214 possible keys a few more guesses per minute cannot find one, and the
+ * database load from unknown keys stays bounded by the per-instance cap.
+ */
+
+export type UnknownKeyLimiterOptions = {
+  /** NOT_FOUND answers allowed per root key, and per IP, in one window. */
+  limit: number;
+  windowSeconds?: number;
+  /** Shared mode: a client for commands and a second one for the subscription. */
+  redis?: { client: Redis; subscriber: Redis; prefix: string };
+};
+
+type Entry = { count: number; resetAt: number; published: boolean };
+type BlockMessage = { id: string; ms: number };
+
+const MAX_ENTRIES = 100_000;
+
+export class UnknownKeyLimiter {
+  readonly limit: number;
+  private readonly windowMs: number;
+  private readonly entries = new Map<string, Entry>();
+  private readonly shared?: {
+    client: Redis;
+    subscriber: Redis;
+    channel: string;
+    store: RateLimiterRedis;
+  };
+
+  constructor(options: UnknownKeyLimiterOptions) {
+    this.limit = options.limit;
+    this.windowMs = (options.windowSeconds ?? 60) * 1000;
+    const { redis } = options;
+    if (!redis) return;
+    const channel = `${redis.prefix}blocked`;
+    this.shared = {
+      client: redis.client,
+      subscriber: redis.subscriber,
+      channel,
+      store: new RateLimiterRedis({
+        storeClient: redis.client,
+        points: this.limit,
+        duration: this.windowMs / 1000,
+        keyPrefix: `${redis.prefix}count`,
+        // While the connection is down, fail at once instead of queueing behind it.
+        rejectIfRedisNotReady: true,
+      }),
+    };
+    redis.subscriber.on("message", (from: string, text: string) => {
+      if (from === channel) this.receive(text);
+    });
+    redis.subscriber.subscribe(channel).catch(() => {});
+  }
+
+  /** Seconds until the caller may verify again, or 0 while both counts are under the cap. */
+  retryAfter(rootKeyId: string, ip: string, now = Date.now()): number {
+    const until = Math.max(
+      this.blockedUntil(`rk:${rootKeyId}`, now),
+      this.blockedUntil(`ip:${ip}`, now),
+    );
+    return until > now ? Math.max(1, Math.ceil((until - now) / 1000)) : 0;
+  }
+
+  /** Counts one NOT_FOUND. Resolves once Redis has counted it too (or failed to). */
+  async count(rootKeyId: string, ip: string, now = Date.now()): Promise<void> {
+    const ids = [`rk:${rootKeyId}`, `ip:${ip}`];
+    for (const id of ids) this.entry(id, now).count++;
+    if (this.shared) await Promise.all(ids.map((id) => this.countShared(id)));
+  }
+
+  /** Resolves when the subscription is live (tests; a live process needs no wait). */
+  async ready(): Promise<void> {
+    if (!this.shared) return;
+    await this.shared.subscriber.subscribe(this.shared.channel);
+  }
+
+  private async countShared(id: string): Promise<void> {
+    const shared = this.shared;
+    if (!shared) return;
+    let result: RateLimiterRes;
+    try {
+      result = await shared.store.consume(id);
+    } catch (error) {
+      // Over the cap, rate-limiter-flexible rejects with the result itself; anything else
+      // is a Redis failure, and the local count already taken stays in charge.
+      if (!(error instanceof RateLimiterRes)) return;
+      result = error;
+    }
+    const now = Date.now();
+    const entry = this.entry(id, now);
+    entry.count = Math.max(entry.count, result.consumedPoints);
+    entry.resetAt = now + result.msBeforeNext;
+    if (entry.count >= this.limit && !entry.published) {
+      entry.published = true;
+      const message: BlockMessage = { id, ms: result.msBeforeNext };
+      await shared.client.publish(shared.channel, JSON.stringify(message)).catch(() => {});
+    }
+  }
+
+  private receive(text: string): void {
+    let message: BlockMessage;
+    try {
+      message = JSON.parse(text) as BlockMessage;
+    } catch {
+      return;
+    }
+    if (typeof message.id !== "string" || typeof message.ms !== "number") return;
+    // The remaining time, not a timestamp, travels: instances' clocks need not agree.
+    const now = Date.now();
+    const entry = this.entry(message.id, now);
+    entry.count = Math.max(entry.count, this.limit);
+    entry.resetAt = Math.max(entry.resetAt, now + message.ms);
+    entry.published = true;
+  }
+
+  private blockedUntil(id: string, now: number): number {
+    const entry = this.entries.get(id);
+    return entry && entry.resetAt > now && entry.count >= this.limit ? entry.resetAt : 0;
+  }
+
+  private entry(id: string, now: number): Entry {
+    let entry = this.entries.get(id);
+    if (!entry || entry.resetAt <= now) {
+      // Drop ended windows now and then so the map cannot grow without bound.
+      if (this.entries.size > MAX_ENTRIES) {
+        for (const [k, v] of this.entries) if (v.resetAt <= now) this.entries.delete(k);
+      }
+      entry = { count: 0, resetAt: now + this.windowMs, published: false };
+      this.entries.set(id, entry);
+    }
+    return entry;
+  }
+
+  /** Closes the Redis connections this limiter was given. */
+  async close(): Promise<void> {
+    if (!this.shared) return;
+    await Promise.allSettled([this.shared.subscriber.quit(), this.shared.client.quit()]);
+  }
+}
