@@ -16,6 +16,13 @@ const schema = z.object({
   /** Failed sign-ins allowed per client IP, and per account, in 15 minutes. */
   KEYPLANE_SIGNIN_IP_LIMIT: z.coerce.number().int().positive().default(50),
   KEYPLANE_SIGNIN_ACCOUNT_LIMIT: z.coerce.number().int().positive().default(10),
+  /** Days kept of raw usage events, and of the per-minute, per-hour and per-day rollups. */
+  KEYPLANE_USAGE_EVENTS_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  KEYPLANE_USAGE_MINUTE_DAYS: z.coerce.number().int().min(1).max(3650).default(14),
+  KEYPLANE_USAGE_HOUR_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  KEYPLANE_USAGE_DAY_DAYS: z.coerce.number().int().min(7).max(3650).default(400),
+  /** Minutes between runs of the usage retention job (0 turns it off). */
+  KEYPLANE_USAGE_RETENTION_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(60),
 });
 
 export type Env = z.infer<typeof schema>;
