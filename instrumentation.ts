@@ -1,9 +1,13 @@
 // Next.js calls register() once when a server instance starts (before it serves
 // requests). The key cache's cross-instance invalidation subscribes here rather than on
 // the first verify, so no verify ever runs with a cache that cannot hear revocations.
+// The usage retention job starts here too (first run a few seconds later, then on its
+// interval; see lib/usage/retention.ts).
 export async function register(): Promise<void> {
   // The edge runtime has no sockets for Redis or PostgreSQL, and nothing there caches keys.
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { startInvalidation } = await import("./lib/verify/invalidation");
   startInvalidation();
+  const { startUsageRetention } = await import("./lib/usage/retention");
+  startUsageRetention();
 }
