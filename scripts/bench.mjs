@@ -532,7 +532,7 @@ async function keyList(env) {
   if (worst) {
     const value = Number(worst[1]);
     row(
-      "key list page query, worst of 10 states",
+      "key list page query, worst of 11 states",
       `p50 ${value.toFixed(2)} ms`,
       `${KEYS.toLocaleString("en-US")} keys in the tenant, page of 50`,
       "< 20 ms p50",

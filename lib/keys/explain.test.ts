@@ -4,7 +4,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { setupTestDatabase } from "@/lib/testing/database";
 import { LIST_COUNT_CAP, listKeys } from "./data";
 import { type ListKeysQuery, parseListKeysQuery } from "./list-query";
-import { buildListKeysPlan, pageSql } from "./list-sql";
+import { buildListKeysPlan, type PageSource, pageSql, type RawKeyRow } from "./list-sql";
 import { createOrg, type Org } from "./test-support";
 
 // The keys table must stay fast with 100k keys in one tenant. This seeds 20k (plus a
@@ -84,6 +84,66 @@ describe("the key list query at scale", () => {
         /(Index|Index Only|Bitmap Index) Scan (Backward )?(using|on) "ApiKey_/,
       );
     }
+  });
+
+  it("reads the few matches of a name search through the trigram index, then sorts them", async () => {
+    const query = parseListKeysQuery({ q: "vc-12345" });
+    const plan = buildListKeysPlan(org.tenant.id, query, { now: new Date(), keyPrefix: "kp" });
+    for (const part of plan.parts) {
+      const text = await explain(pageSql(plan, part, query.pageSize, 0, "matches"));
+      if (database().kind !== "postgres") continue;
+      expect(text, text).not.toMatch(/Seq Scan on "ApiKey"/);
+      expect(text, text).toMatch(/Bitmap Index Scan on "ApiKey_name_trgm_idx"/);
+    }
+  });
+
+  it("orders the matches of a search the same whichever way they are read", async () => {
+    const sorts = [
+      { sort: "createdAt", dir: "desc" },
+      { sort: "name", dir: "asc" },
+      { sort: "lastUsedAt", dir: "desc" },
+      { sort: "lastUsedAt", dir: "asc" },
+      { sort: "expiresAt", dir: "asc" },
+      { sort: "budget", dir: "desc" },
+    ];
+    const now = new Date();
+    const read = async (params: Record<string, string>, source: PageSource) => {
+      const plan = buildListKeysPlan(org.tenant.id, parseListKeysQuery(params), {
+        now,
+        keyPrefix: "kp",
+      });
+      const ids: string[] = [];
+      for (const part of plan.parts) {
+        const rows = await db().$queryRaw<RawKeyRow[]>(pageSql(plan, part, 1000, 0, source));
+        ids.push(...rows.map((r) => r.id));
+      }
+      return ids;
+    };
+    for (const params of sorts) {
+      const viaIndex = await read({ ...params, q: "vc-199" }, "index");
+      expect(viaIndex).toHaveLength(111); // svc-199, svc-1990…1999, svc-19900…19999
+      expect(await read({ ...params, q: "vc-199" }, "matches"), JSON.stringify(params)).toEqual(
+        viaIndex,
+      );
+    }
+  });
+
+  it("pages through a name search with an exact total, or a capped one when it is broad", async () => {
+    const few = await listKeys(org.viewer.ctx, parseListKeysQuery({ q: "vc-199", page: "3" }));
+    expect(few).toMatchObject({ total: 111, totalIsCapped: false, page: 3, pageCount: 3 });
+    expect(few.rows.map((r) => r.name)).toEqual(
+      Array.from({ length: 11 }, (_, i) => `svc-${19989 + i}`),
+    );
+    const stale = await listKeys(org.viewer.ctx, parseListKeysQuery({ q: "vc-199", page: "9" }));
+    expect(stale).toMatchObject({ page: 3, total: 111 });
+    // 1,111 matches (svc-12, svc-120…, svc-1200…, svc-12000…): past the count cap.
+    const broad = await listKeys(org.viewer.ctx, parseListKeysQuery({ q: "vc-12" }));
+    expect(broad).toMatchObject({ total: 1000, totalIsCapped: true, page: 1 });
+    expect(broad.rows.map((r) => r.name)).toEqual([
+      "svc-12",
+      ...Array.from({ length: 10 }, (_, i) => `svc-${120 + i}`),
+      ...Array.from({ length: 39 }, (_, i) => `svc-${1200 + i}`),
+    ]);
   });
 
   it("caps the total and the reachable page", async () => {

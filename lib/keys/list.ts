@@ -9,6 +9,7 @@ import {
   countSql,
   type ListKeysPlan,
   type ListPart,
+  type PageSource,
   pageSql,
   type RawKeyRow,
 } from "./list-sql";
@@ -42,12 +43,18 @@ async function countRows(client: DbClient, plan: ListKeysPlan, part: ListPart | 
  * the page to the next; when a whole part lies before the page, it is counted (up to the
  * offset) to know how far into the next part the page starts.
  */
-async function fetchPage(client: DbClient, plan: ListKeysPlan, offset: number, limit: number) {
+async function fetchPage(
+  client: DbClient,
+  plan: ListKeysPlan,
+  offset: number,
+  limit: number,
+  source: PageSource = "index",
+) {
   const rows: RawKeyRow[] = [];
   let skip = offset;
   for (const [i, part] of plan.parts.entries()) {
     const found = await client.$queryRaw<RawKeyRow[]>(
-      pageSql(plan, part, limit - rows.length, skip),
+      pageSql(plan, part, limit - rows.length, skip, source),
     );
     rows.push(...found);
     if (rows.length >= limit || i === plan.parts.length - 1) break;
@@ -55,6 +62,51 @@ async function fetchPage(client: DbClient, plan: ListKeysPlan, offset: number, l
     else if (skip > 0) skip -= await countRows(client, plan, part, skip);
   }
   return rows;
+}
+
+// Whether this database has the trigram index on names (migration
+// key_name_trigram_index; absent without pg_trgm, e.g. on PGlite). Asked once per client.
+const trigramIndexes = new WeakMap<DbClient, Promise<boolean>>();
+
+function hasNameTrigramIndex(client: DbClient): Promise<boolean> {
+  let known = trigramIndexes.get(client);
+  if (!known) {
+    known = client.$queryRaw<
+      { exists: boolean }[]
+    >`SELECT to_regclass('"ApiKey_name_trgm_idx"') IS NOT NULL AS "exists"`.then(
+      ([row]) => row?.exists === true,
+    );
+    known.catch(() => trigramIndexes.delete(client));
+    trigramIndexes.set(client, known);
+  }
+  return known;
+}
+
+type Counted = { rows: RawKeyRow[]; total: number; totalIsCapped: boolean; page: number };
+
+/**
+ * A search by name with the trigram index: count first (a bitmap scan of that index, up to
+ * the cap the table shows anyway). Up to the cap, read all the matches and sort them; the
+ * total is exact. Past it, the matches are dense enough (over 1,000 of them) for the walk
+ * along the sort index to fill a page quickly, and the total is shown as capped.
+ */
+async function listSearchByName(
+  client: DbClient,
+  plan: ListKeysPlan,
+  requestedPage: number,
+  pageSize: number,
+): Promise<Counted> {
+  const cap = countCapFor((requestedPage - 1) * pageSize, pageSize);
+  const counted = await countRows(client, plan, null, cap + 1);
+  if (counted > cap) {
+    const rows = await fetchPage(client, plan, (requestedPage - 1) * pageSize, pageSize);
+    return { rows, total: cap, totalIsCapped: true, page: requestedPage };
+  }
+  // Past the end (a stale link, or keys were revoked meanwhile): show the last page.
+  const page = Math.max(1, Math.min(requestedPage, Math.ceil(counted / pageSize)));
+  const rows =
+    counted === 0 ? [] : await fetchPage(client, plan, (page - 1) * pageSize, pageSize, "matches");
+  return { rows, total: counted, totalIsCapped: false, page };
 }
 
 function keyPrefixNeeded(query: ListKeysQuery): boolean {
@@ -75,7 +127,29 @@ export async function listKeys(ctx: TenantContext, query: ListKeysQuery): Promis
   }
   const plan = buildListKeysPlan(ctx.tenantId, query, { now, keyPrefix });
   const { pageSize } = query;
-  let page = Math.min(query.page, Math.ceil(LIST_COUNT_CAP / pageSize));
+  const page = Math.min(query.page, Math.ceil(LIST_COUNT_CAP / pageSize));
+  const result =
+    plan.searchesName && (await hasNameTrigramIndex(client))
+      ? await listSearchByName(client, plan, page, pageSize)
+      : await listInIndexOrder(client, plan, page, pageSize);
+  return {
+    rows: result.rows.map((row) => toKeyRow(row, now)),
+    total: result.total,
+    totalIsCapped: result.totalIsCapped,
+    page: result.page,
+    pageSize,
+    pageCount: Math.max(1, Math.ceil(result.total / pageSize)),
+  };
+}
+
+/** Every other state: the page first, then a count only when the page is full. */
+async function listInIndexOrder(
+  client: DbClient,
+  plan: ListKeysPlan,
+  requestedPage: number,
+  pageSize: number,
+): Promise<Counted> {
+  let page = requestedPage;
   let rows = await fetchPage(client, plan, (page - 1) * pageSize, pageSize);
   let total: number;
   let totalIsCapped = false;
@@ -97,12 +171,5 @@ export async function listKeys(ctx: TenantContext, query: ListKeysQuery): Promis
       page = 1;
     }
   }
-  return {
-    rows: rows.map((row) => toKeyRow(row, now)),
-    total,
-    totalIsCapped,
-    page,
-    pageSize,
-    pageCount: Math.max(1, Math.ceil(total / pageSize)),
-  };
+  return { rows, total, totalIsCapped, page };
 }
