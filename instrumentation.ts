@@ -3,6 +3,9 @@
 // the first verify, so no verify ever runs with a cache that cannot hear revocations.
 // The usage retention job starts here too (first run a few seconds later, then on its
 // interval; see lib/usage/retention.ts).
+// It also hands the verify handlers, compiled with the rest of the app, to the
+// production server (scripts/server.mjs), which answers those paths without going
+// through Next.js's router.
 export async function register(): Promise<void> {
   // The edge runtime has no sockets for Redis or PostgreSQL, and nothing there caches keys.
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
@@ -10,4 +13,6 @@ export async function register(): Promise<void> {
   startInvalidation();
   const { startUsageRetention } = await import("./lib/usage/retention");
   startUsageRetention();
+  const { publishFastPath } = await import("./lib/api/fast-path");
+  publishFastPath();
 }

@@ -9,7 +9,8 @@
 // killed as a group), so the load generator never shares an event loop or a core's
 // scheduling with what it measures. Sections:
 //   1. baseline: a bare Node HTTP server answering fixed JSON, driven by autocannon;
-//   2. verify, cached key: the built app (`next start`), one key, warm cache; throughput
+//   2. verify, cached key: the built app on the production server (scripts/server.mjs, as
+//      `npm start` runs it), one key, warm cache; throughput
 //      as a share of the baseline, then p99 at a fixed 1,000 req/s; then a key with a
 //      rate limit, so the counters (memory, or Redis with REDIS_URL) are on the path;
 //   3. verify, uncached: the app restarted (cold cache), every request a different one
@@ -295,7 +296,7 @@ async function ensureBuild(env, logFile) {
 async function startApp(env, port, logFile, verify) {
   const secret = randomBytes(32).toString("base64url");
   const server = startGroup(
-    [nextCli(), "start", "--port", String(port), "--hostname", "127.0.0.1"],
+    ["scripts/server.mjs", "--port", String(port), "--hostname", "127.0.0.1"],
     {
       ...env,
       NODE_ENV: "production",
@@ -319,6 +320,8 @@ async function startApp(env, port, logFile, verify) {
       });
       return response.status === 401;
     }, server);
+    const fastPath = /Verify fast path: (.*)/.exec(readFileSync(logFile, "utf8"))?.[1];
+    console.log(`  server: scripts/server.mjs; verify fast path ${fastPath ?? "not reported"}`);
   } catch (error) {
     console.error(readFileSync(logFile, "utf8").split("\n").slice(-30).join("\n"));
     throw error;
@@ -371,7 +374,7 @@ async function verifySections(env, tmp, base) {
   const logFile = path.join(tmp, "server.log");
 
   console.log(
-    `\nverify, cached key — next start on 127.0.0.1:${port}, ${CONNECTIONS} connections, ${DURATION} s`,
+    `\nverify, cached key — the production server on 127.0.0.1:${port}, ${CONNECTIONS} connections, ${DURATION} s`,
   );
   let app = await startApp(env, port, logFile, verify);
   let cached;

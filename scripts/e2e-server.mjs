@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } 
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { buildStaleReason, exitCodeOf, ROOT, runNext } from "./lib/next-app.mjs";
+import { buildStaleReason, exitCodeOf, ROOT, runNext, runServer } from "./lib/next-app.mjs";
 import { isEmbedded, migrate, redactUrl } from "./migrate.mjs";
 
 const DB_PREFIX = "kp_e2e_";
@@ -163,8 +163,9 @@ async function main() {
   writeFileSync(SERVER_LOG, "");
   writeFileSync(ENV_FILE, `${JSON.stringify(details, null, 2)}\n`);
 
-  const code = await runNext(
-    ["start", "--port", port],
+  // The same server as `npm start` (scripts/server.mjs).
+  const code = await runServer(
+    ["--port", port],
     runEnv,
     (child) => {
       server = child;

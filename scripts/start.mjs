@@ -2,7 +2,8 @@
 // `npm start`: everything a fresh clone needs to serve Keyplane, with no configuration.
 // Secrets are created once and kept in the data directory, migrations are applied, the
 // Prisma client and the Next.js build are refreshed when their sources changed, and
-// `next start` serves the app.
+// scripts/server.mjs (Next.js's request handler plus the node:http verify fast path)
+// serves the app.
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -14,6 +15,7 @@ import {
   isPrismaClientStale,
   runNext,
   runPrismaGenerate,
+  runServer,
 } from "./lib/next-app.mjs";
 
 const SIGNALS = ["SIGINT", "SIGTERM"];
@@ -153,8 +155,8 @@ async function main() {
   }
 
   const host = listenHost();
-  const args = ["start", "--port", port, ...(host ? ["--hostname", host] : [])];
-  const exited = runNext(args, env, (c) => {
+  const args = ["--port", port, ...(host ? ["--hostname", host] : [])];
+  const exited = runServer(args, env, (c) => {
     child = c;
   });
   const server = child;

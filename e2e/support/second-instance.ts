@@ -1,11 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { expect, type Page } from "@playwright/test";
 
-// A second `next start` of the same build, on the run's PostgreSQL database and Redis, so
+// A second server (scripts/server.mjs, what `npm start` runs) of the same build, on the run's PostgreSQL database and Redis, so
 // specs can prove what crosses instances (cache invalidation, shared rate limits) and
 // what a real server does on SIGTERM. It shares nothing with the first server but the
 // database and Redis, like two instances behind a load balancer.
@@ -19,9 +18,10 @@ export type SecondInstance = {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 };
 
-export function secondInstancePort(): number {
+/** The port of an extra instance: E2E_PORT + `offset` (1 for the second server). */
+export function secondInstancePort(offset = 1): number {
   const first = Number(process.env.E2E_PORT?.trim() || "3100");
-  return first + 1;
+  return first + offset;
 }
 
 async function waitUntilAnswering(baseURL: string, child: ChildProcess, timeoutMs: number) {
@@ -41,8 +41,12 @@ async function waitUntilAnswering(baseURL: string, child: ChildProcess, timeoutM
   throw new Error(`second instance did not answer on ${baseURL} within ${timeoutMs} ms`);
 }
 
-export async function startSecondInstance(databaseUrl: string): Promise<SecondInstance> {
-  const port = secondInstancePort();
+export async function startSecondInstance(
+  databaseUrl: string,
+  options: { env?: Record<string, string>; portOffset?: number } = {},
+): Promise<SecondInstance> {
+  const offset = options.portOffset ?? 1;
+  const port = secondInstancePort(offset);
   const baseURL = `http://localhost:${port}`;
   const secret = randomBytes(32).toString("base64url");
   const env: NodeJS.ProcessEnv = {
@@ -55,15 +59,18 @@ export async function startSecondInstance(databaseUrl: string): Promise<SecondIn
     NEXTAUTH_URL: baseURL,
     NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     NEXT_TELEMETRY_DISABLED: "1",
+    ...options.env,
   };
   delete env.KEYPLANE_DATA_DIR;
-  const next = createRequire(import.meta.url).resolve("next/dist/bin/next");
-  const child = spawn(process.execPath, [next, "start", "--port", String(port)], {
+  const server = path.join(ROOT, "scripts/server.mjs");
+  const child = spawn(process.execPath, [server, "--port", String(port)], {
     cwd: ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const log = createWriteStream(path.join(ROOT, "test-results/e2e-server-2.log"), { flags: "a" });
+  const log = createWriteStream(path.join(ROOT, `test-results/e2e-server-${offset + 1}.log`), {
+    flags: "a",
+  });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const exited = new Promise<number | null>((resolve) => {

@@ -3,7 +3,8 @@ import { hashKey } from "@/lib/keys/format";
 import { authenticateRootKey, type RootKeyAuth } from "@/lib/rootkeys/data";
 import type { RootKeyPermission } from "@/lib/rootkeys/schemas";
 import { TtlLru } from "@/lib/verify/lru";
-import { apiError } from "./responses";
+import { type ApiReply, toResponse } from "./exchange";
+import { apiErrorReply } from "./responses";
 
 /**
  * Root-key authentication for /api/v1. The answer of `authenticateRootKey` is cached by
@@ -26,7 +27,9 @@ export function clearRootKeyCache(): void {
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 /** The token of `Authorization: Bearer <token>`, or null when the header is absent or malformed. */
-export function bearerToken(request: Request): string | null {
+export function bearerToken(request: {
+  headers: { get(name: string): string | null };
+}): string | null {
   return BEARER.exec(request.headers.get("authorization") ?? "")?.[1] ?? null;
 }
 
@@ -43,28 +46,38 @@ export async function lookupRootKey(token: string): Promise<RootKeyAuth | null> 
 }
 
 export type Authenticated = { ok: true; auth: RootKeyAuth } | { ok: false; response: Response };
+export type AuthenticatedReply = { ok: true; auth: RootKeyAuth } | { ok: false; reply: ApiReply };
 
 /** 401 without a known root key, 403 without `permission`; throws if the DB is down. */
-export async function authenticate(
-  request: Request,
+export async function authenticateFrom(
+  request: { headers: { get(name: string): string | null } },
   permission: RootKeyPermission,
-): Promise<Authenticated> {
+): Promise<AuthenticatedReply> {
   const token = bearerToken(request);
   if (!token) {
     return {
       ok: false,
-      response: apiError("UNAUTHORIZED", "Send a root key: Authorization: Bearer <root key>."),
+      reply: apiErrorReply("UNAUTHORIZED", "Send a root key: Authorization: Bearer <root key>."),
     };
   }
   const auth = await lookupRootKey(token);
   if (auth === null) {
-    return { ok: false, response: apiError("UNAUTHORIZED", "Unknown or revoked root key.") };
+    return { ok: false, reply: apiErrorReply("UNAUTHORIZED", "Unknown or revoked root key.") };
   }
   if (!auth.permissions.includes(permission)) {
     return {
       ok: false,
-      response: apiError("FORBIDDEN", `This root key lacks the ${permission} permission.`),
+      reply: apiErrorReply("FORBIDDEN", `This root key lacks the ${permission} permission.`),
     };
   }
   return { ok: true, auth };
+}
+
+/** authenticateFrom for a route handler's web Request. */
+export async function authenticate(
+  request: Request,
+  permission: RootKeyPermission,
+): Promise<Authenticated> {
+  const result = await authenticateFrom(request, permission);
+  return result.ok ? result : { ok: false, response: toResponse(result.reply) };
 }

@@ -1,9 +1,11 @@
 import "server-only";
 import type { z } from "zod";
+import { type ApiReply, jsonReply, toResponse } from "./exchange";
 
 // The answers of every /api/v1 route: JSON, never cached, and errors in one shape — a
 // stable machine-readable code, a sentence a person can act on, and for 400s the
-// fields that were wrong.
+// fields that were wrong. The *Reply functions build server-neutral answers (see
+// exchange.ts); the others wrap them in a web Response for route handlers.
 
 export type ApiErrorCode =
   | "BAD_REQUEST"
@@ -26,23 +28,25 @@ const STATUS: Record<ApiErrorCode, number> = {
   INTERNAL: 500,
 };
 
-const NO_STORE = { "cache-control": "no-store" } as const;
-
-export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return Response.json(body, { status, headers: { ...NO_STORE, ...headers } });
+export function okReply(body: unknown, status = 200, headers: Record<string, string> = {}) {
+  return jsonReply(body, status, { "cache-control": "no-store", ...headers });
 }
 
-export function apiError(
+export function apiErrorReply(
   code: ApiErrorCode,
   message: string,
   fields?: Record<string, string[]>,
   headers: Record<string, string> = {},
-): Response {
-  return json({ error: { code, message, ...(fields ? { fields } : {}) } }, STATUS[code], headers);
+): ApiReply {
+  return okReply(
+    { error: { code, message, ...(fields ? { fields } : {}) } },
+    STATUS[code],
+    headers,
+  );
 }
 
 /** A 400 that names every field zod rejected, e.g. "budgetCents: Use a whole number…". */
-export function zodError(error: z.ZodError): Response {
+export function zodErrorReply(error: z.ZodError): ApiReply {
   const fields: Record<string, string[]> = {};
   for (const issue of error.issues) {
     const path = issue.path.map(String).join(".") || "body";
@@ -51,5 +55,22 @@ export function zodError(error: z.ZodError): Response {
   const message = Object.entries(fields)
     .map(([field, messages]) => `${field}: ${messages.join(" ")}`)
     .join("; ");
-  return apiError("BAD_REQUEST", message, fields);
+  return apiErrorReply("BAD_REQUEST", message, fields);
+}
+
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return toResponse(okReply(body, status, headers));
+}
+
+export function apiError(
+  code: ApiErrorCode,
+  message: string,
+  fields?: Record<string, string[]>,
+  headers: Record<string, string> = {},
+): Response {
+  return toResponse(apiErrorReply(code, message, fields, headers));
+}
+
+export function zodError(error: z.ZodError): Response {
+  return toResponse(zodErrorReply(error));
 }

@@ -1,20 +1,23 @@
 import "server-only";
 import type { z } from "zod";
-import { readJsonObject } from "@/lib/api/http";
-import { v2Error } from "./envelope";
+import { type ApiReply, type ApiRequest, toResponse, webApiRequest } from "@/lib/api/exchange";
+import { readJsonObjectFrom } from "@/lib/api/http";
+import { v2ErrorReply } from "./envelope";
+
+type ReadReply<T> = { ok: true; data: T } | { ok: false; reply: ApiReply };
 
 /** Reads and validates a v2 body; a 400 lists each wrong field as `body.<path>`. */
-export async function readV2Body<S extends z.ZodType>(
-  request: Request,
+export async function readV2BodyFrom<S extends z.ZodType>(
+  request: ApiRequest,
   requestId: string,
   schema: S,
-): Promise<{ ok: true; data: z.output<S> } | { ok: false; response: Response }> {
-  const body = await readJsonObject(request);
+): Promise<ReadReply<z.output<S>>> {
+  const body = await readJsonObjectFrom(request);
   if (!body.ok) {
     const detail = "The request body must be a JSON object of at most 16 KB.";
     return {
       ok: false,
-      response: v2Error(request, requestId, 400, detail, [{ location: "body", message: detail }]),
+      reply: v2ErrorReply(request, requestId, 400, detail, [{ location: "body", message: detail }]),
     };
   }
   const parsed = schema.safeParse(body.data);
@@ -24,7 +27,17 @@ export async function readV2Body<S extends z.ZodType>(
       message: issue.message,
     }));
     const detail = errors.map((e) => `${e.location}: ${e.message}`).join("; ");
-    return { ok: false, response: v2Error(request, requestId, 400, detail, errors) };
+    return { ok: false, reply: v2ErrorReply(request, requestId, 400, detail, errors) };
   }
   return { ok: true, data: parsed.data };
+}
+
+/** readV2BodyFrom for a route handler's web Request. */
+export async function readV2Body<S extends z.ZodType>(
+  request: Request,
+  requestId: string,
+  schema: S,
+): Promise<{ ok: true; data: z.output<S> } | { ok: false; response: Response }> {
+  const result = await readV2BodyFrom(webApiRequest(request), requestId, schema);
+  return result.ok ? result : { ok: false, response: toResponse(result.reply) };
 }

@@ -1,16 +1,25 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import { type ApiReply, jsonReply, toResponse } from "@/lib/api/exchange";
 
 // The response envelope of the Unkey-compatible v2 routes: `{meta: {requestId}, data}`
 // on success and `{meta, error: {title, detail, status, type}}` otherwise. Optional
-// fields are left out rather than set to null, which the official SDK rejects.
+// fields are left out rather than set to null, which the official SDK rejects. The
+// *Reply functions build server-neutral answers (lib/api/exchange.ts); the others wrap
+// them in a web Response for route handlers.
 
 export function newRequestId(): string {
   return `req_${randomUUID().replaceAll("-", "")}`;
 }
 
+type HeaderSource = { headers: { get(name: string): string | null } };
+
+export function v2OkReply(requestId: string, data: Record<string, unknown>): ApiReply {
+  return jsonReply({ meta: { requestId }, data }, 200, { "cache-control": "no-store" });
+}
+
 export function v2Ok(requestId: string, data: Record<string, unknown>): Response {
-  return Response.json({ meta: { requestId }, data }, { headers: { "cache-control": "no-store" } });
+  return toResponse(v2OkReply(requestId, data));
 }
 
 export type V2ErrorLocation = { location: string; message: string; fix?: string };
@@ -31,13 +40,13 @@ const TITLES: Record<number, [title: string, slug: string]> = {
  * offending locations (the SDK requires the array). Served as application/problem+json
  * when the client accepts it, application/json otherwise.
  */
-export function v2Error(
-  request: Request,
+export function v2ErrorReply(
+  request: HeaderSource,
   requestId: string,
   status: number,
   detail: string,
   errors?: V2ErrorLocation[],
-): Response {
+): ApiReply {
   const [title, slug] = TITLES[status] ?? ["Error", "error"];
   const error: Record<string, unknown> = {
     title,
@@ -51,8 +60,19 @@ export function v2Error(
   const contentType = accept.includes("application/problem+json")
     ? "application/problem+json"
     : "application/json";
-  return new Response(JSON.stringify({ meta: { requestId }, error }), {
+  return {
     status,
     headers: { "content-type": contentType, "cache-control": "no-store" },
-  });
+    body: JSON.stringify({ meta: { requestId }, error }),
+  };
+}
+
+export function v2Error(
+  request: HeaderSource,
+  requestId: string,
+  status: number,
+  detail: string,
+  errors?: V2ErrorLocation[],
+): Response {
+  return toResponse(v2ErrorReply(request, requestId, status, detail, errors));
 }

@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import type { ApiReply, ApiRequest } from "@/lib/api/exchange";
 import { countNotFound, notFoundRetryAfter } from "@/lib/api/not-found-limiter";
 import { clientIpFrom } from "@/lib/auth/request-info";
 import { MAX_KEY_LENGTH } from "@/lib/keys/format";
@@ -7,9 +8,9 @@ import { VerifyUnavailableError, verifyKey } from "@/lib/verify/engine";
 import type { VerifyCode, VerifyResult } from "@/lib/verify/result";
 import { PERMISSION_QUERY_MAX_LENGTH, parsePermissionQuery } from "@/lib/verify/scopes";
 import { WINDOW_MS } from "@/lib/verify/windows";
-import { authenticateV2 } from "./auth";
-import { readV2Body } from "./body";
-import { v2Error, v2Ok } from "./envelope";
+import { authenticateV2From } from "./auth";
+import { readV2BodyFrom } from "./body";
+import { newRequestId, v2ErrorReply, v2OkReply } from "./envelope";
 
 // POST /v2/keys.verifyKey on Keyplane's engine. The request and answer follow the v2
 // wire contract; the checks and their order are Keyplane's (PRODUCT §4.1), with the
@@ -75,27 +76,27 @@ export function toV2Data(result: VerifyResult): Record<string, unknown> {
   return data;
 }
 
-export async function handleVerifyKeyV2(request: Request, requestId: string): Promise<Response> {
-  const authenticated = await authenticateV2(request, requestId, "keys:verify");
-  if (!authenticated.ok) return authenticated.response;
+async function verifyKeyV2(request: ApiRequest, requestId: string): Promise<ApiReply> {
+  const authenticated = await authenticateV2From(request, requestId, "keys:verify");
+  if (!authenticated.ok) return authenticated.reply;
   const { auth } = authenticated;
   const callerIp = clientIpFrom(request.headers);
   const retryAfter = notFoundRetryAfter(auth.rootKeyId, callerIp);
   if (retryAfter > 0)
-    return v2Error(
+    return v2ErrorReply(
       request,
       requestId,
       429,
       "Too many unknown keys from this caller; try again later.",
     );
-  const body = await readV2Body(request, requestId, verifyKeyV2Schema);
-  if (!body.ok) return body.response;
+  const body = await readV2BodyFrom(request, requestId, verifyKeyV2Schema);
+  if (!body.ok) return body.reply;
   const { key, permissions, credits, ratelimits, tags } = body.data;
   // The key's limits are its minute, hour and day windows; asking for any other name
   // is the contract's "unknown rate limit" (412). All windows always apply together.
   const unknown = ratelimits?.find((r) => !(WINDOWS as readonly string[]).includes(r.name));
   if (unknown)
-    return v2Error(
+    return v2ErrorReply(
       request,
       requestId,
       412,
@@ -105,7 +106,7 @@ export async function handleVerifyKeyV2(request: Request, requestId: string): Pr
   if (permissions) {
     scopeQuery = parsePermissionQuery(permissions);
     if (!scopeQuery.ok) {
-      return v2Error(request, requestId, 400, scopeQuery.error, [
+      return v2ErrorReply(request, requestId, 400, scopeQuery.error, [
         { location: "body.permissions", message: scopeQuery.error },
       ]);
     }
@@ -123,11 +124,25 @@ export async function handleVerifyKeyV2(request: Request, requestId: string): Pr
       { tenantId: auth.tenantId, rootKeyId: auth.rootKeyId },
     );
     if (result.code === "NOT_FOUND") countNotFound(auth.rootKeyId, callerIp);
-    return v2Ok(requestId, toV2Data(result));
+    return v2OkReply(requestId, toV2Data(result));
   } catch (error) {
     if (!(error instanceof VerifyUnavailableError)) {
       console.error("[v2 verify] failed:", error instanceof Error ? error.message : error);
     }
-    return v2Error(request, requestId, 503, "cannot verify");
+    return v2ErrorReply(request, requestId, 503, "cannot verify");
+  }
+}
+
+/**
+ * POST /v2/keys.verifyKey. Served by the route handler under `next dev` and by the
+ * node:http fast path of scripts/server.mjs in production; both call this.
+ */
+export async function handleVerifyKeyV2(request: ApiRequest): Promise<ApiReply> {
+  const requestId = newRequestId();
+  try {
+    return await verifyKeyV2(request, requestId);
+  } catch (error) {
+    console.error("[v2 verify] failed:", error instanceof Error ? error.message : error);
+    return v2ErrorReply(request, requestId, 503, "cannot verify");
   }
 }

@@ -1,5 +1,5 @@
 // What `npm start` and the end-to-end server share: generating the Prisma client and
-// building the app only when their inputs changed, and running the Next.js CLI.
+// building the app only when their inputs changed, running the Next.js CLI and the server.
 import { spawn } from "node:child_process";
 import { createWriteStream, existsSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -128,6 +128,14 @@ export function exitCodeOf(code, signal) {
 
 export function runNext(args, env, onSpawn, logFile) {
   return spawnNode([nextCli(), ...args], env, onSpawn, logFile);
+}
+
+/**
+ * Runs Keyplane's production server (scripts/server.mjs: Next.js's request handler plus
+ * the node:http verify fast path) with `next start`'s flags: --port, --hostname.
+ */
+export function runServer(args, env, onSpawn, logFile) {
+  return spawnNode([path.join(ROOT, "scripts/server.mjs"), ...args], env, onSpawn, logFile);
 }
 
 export function runPrismaGenerate(env, onSpawn) {

@@ -1,0 +1,64 @@
+// The request and answer of an API handler, independent of the server in front of it.
+// The verify endpoints run behind two servers: Next.js's route handlers (web `Request` /
+// `Response`) and the plain node:http fast path of scripts/server.mjs. Their handlers
+// take an ApiRequest and return an ApiReply, and each server adapts its own objects, so
+// the request handling itself exists once. See lib/api/node-exchange.ts for node:http.
+
+/** What a handler reads from a request: headers (lower-case names) and the body. */
+export interface ApiRequest {
+  readonly headers: { get(name: string): string | null };
+  /**
+   * The body's bytes, or null as soon as more than `limit` bytes arrived; the rest is
+   * then not read, so an oversized body is never buffered whole.
+   */
+  readBody(limit: number): Promise<Uint8Array | null>;
+}
+
+/** A complete answer: status, headers (lower-case names) and the body text. */
+export type ApiReply = {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+};
+
+/** An ApiRequest over a web `Request` (Next.js route handlers, tests). */
+export function webApiRequest(request: Request): ApiRequest {
+  return {
+    headers: request.headers,
+    async readBody(limit) {
+      if (!request.body) return new Uint8Array(0);
+      const reader = request.body.getReader();
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.byteLength;
+        if (size > limit) {
+          await reader.cancel().catch(() => {});
+          return null;
+        }
+        chunks.push(value);
+      }
+      return chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks, size);
+    },
+  };
+}
+
+/** The web `Response` of a reply, as a route handler returns it. */
+export function toResponse(reply: ApiReply): Response {
+  return new Response(reply.body, { status: reply.status, headers: reply.headers });
+}
+
+/** A JSON reply; `content-type` is what `Response.json` would set. */
+export function jsonReply(
+  body: unknown,
+  status = 200,
+  headers: Record<string, string> = {},
+): ApiReply {
+  return {
+    status,
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  };
+}
