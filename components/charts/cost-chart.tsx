@@ -1,0 +1,103 @@
+"use client";
+
+import { Bar, CartesianGrid, ComposedChart, Legend, Line, Tooltip, XAxis, YAxis } from "recharts";
+import type { CostPoint } from "@/lib/usage/analytics-types";
+import { ChartFrame } from "./chart-frame";
+import { formatCents, formatCentsCompact, formatCompact, formatCount } from "./format";
+import { costSeries } from "./series";
+import { SeriesTableView } from "./table-view";
+import { AXIS_TICK, type ChartRange, GRID_STROKE, useTimeAxis } from "./time-axis";
+
+const COST_COLOR = "#2563eb";
+const TOKENS_COLOR = "#ea580c";
+
+/** Cost (bars, left axis, dollars) and tokens (line, right axis) per bucket. */
+export function CostChart({
+  points,
+  range,
+  csvHref,
+  title = "Cost and tokens",
+  description = "Reported cost and tokens per bucket.",
+}: {
+  points: CostPoint[];
+  range: ChartRange;
+  csvHref?: string;
+  title?: string;
+  description?: string;
+}) {
+  const { axis, tick, label } = useTimeAxis(range);
+  const cost = points.reduce((sum, p) => sum + p.costCents, 0);
+  const tokens = points.reduce((sum, p) => sum + p.tokens, 0);
+
+  return (
+    <ChartFrame
+      title={title}
+      description={description}
+      csvHref={csvHref}
+      isEmpty={cost === 0 && tokens === 0}
+      emptyMessage="No cost or tokens in this range."
+      summary={`${formatCents(cost)} · ${formatCount(tokens)} tokens`}
+      chart={() => (
+        <ComposedChart
+          responsive
+          data={points}
+          style={{ width: "100%", height: "100%" }}
+          margin={{ top: 4, right: 0, bottom: 0, left: 0 }}
+        >
+          <CartesianGrid vertical={false} stroke={GRID_STROKE} />
+          <XAxis
+            dataKey="bucket"
+            tickFormatter={tick}
+            tick={AXIS_TICK}
+            minTickGap={24}
+            tickLine={false}
+          />
+          <YAxis
+            yAxisId="cost"
+            tickFormatter={formatCentsCompact}
+            tick={AXIS_TICK}
+            width={52}
+            tickLine={false}
+            axisLine={false}
+          />
+          <YAxis
+            yAxisId="tokens"
+            orientation="right"
+            tickFormatter={formatCompact}
+            tick={AXIS_TICK}
+            width={44}
+            allowDecimals={false}
+            tickLine={false}
+            axisLine={false}
+          />
+          <Tooltip
+            labelFormatter={label}
+            formatter={(value, name) =>
+              name === "Cost" ? formatCents(Number(value)) : formatCount(Number(value))
+            }
+            cursor={{ fill: "#f4f4f5" }}
+          />
+          <Legend iconType="square" iconSize={10} wrapperStyle={{ fontSize: 12 }} />
+          <Bar
+            yAxisId="cost"
+            dataKey="costCents"
+            name="Cost"
+            fill={COST_COLOR}
+            isAnimationActive={false}
+          />
+          <Line
+            yAxisId="tokens"
+            dataKey="tokens"
+            name="Tokens"
+            stroke={TOKENS_COLOR}
+            strokeWidth={2}
+            dot={false}
+            type="monotone"
+            isAnimationActive={false}
+          />
+        </ComposedChart>
+      )}
+      table={() => <SeriesTableView caption={title} table={costSeries(points)} time={axis} />}
+    />
+  );
+}

@@ -1,0 +1,14 @@
+"use client";
+
+import { formatInstant } from "./format";
+import { useTimeZone } from "./use-time-zone";
+
+/** An instant shown in the viewer's time zone, with the ISO value for machines. */
+export function LocalTime({ iso }: { iso: string }) {
+  const timeZone = useTimeZone();
+  return (
+    <time dateTime={iso} title={iso}>
+      {formatInstant(iso, timeZone)}
+    </time>
+  );
+}
