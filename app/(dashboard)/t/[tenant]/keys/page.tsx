@@ -7,6 +7,7 @@ import { requireMember } from "@/lib/auth/session";
 import { listKeys } from "@/lib/keys/data";
 import { parseListKeysQuery } from "@/lib/keys/list-query";
 import { listScopes } from "@/lib/tenants/scopes";
+import { sparklines } from "@/lib/usage/analytics";
 import { KeysFilters } from "./_components/keys-filters";
 import { KeysTable } from "./_components/keys-table";
 
@@ -26,6 +27,11 @@ export default async function KeysPage({
     listKeys(ctx, query),
     listScopes(ctx, { includeRetired: true }),
   ]);
+  // One query for the whole page's 7-day trends, after the page of keys is known.
+  const trends = await sparklines(
+    ctx,
+    result.rows.map((row) => row.id),
+  );
   const canWrite = can(ctx.role, "keys:write");
   const filtered = Boolean(
     query.q ||
@@ -72,6 +78,7 @@ export default async function KeysPage({
           <KeysTable
             tenant={tenant}
             rows={result.rows}
+            sparklines={trends}
             canWrite={canWrite}
             page={{
               page: result.page,

@@ -1,21 +1,70 @@
 import type { Metadata } from "next";
-import { EmptyState, PageHeader } from "@/components/ui/card";
+import { Suspense } from "react";
+import { RangePicker } from "@/components/charts/range-picker";
+import { PageHeader } from "@/components/ui/card";
 import { requireMember } from "@/lib/auth/session";
+import { parseUsageRange, usageRetention } from "@/lib/usage/analytics";
+import {
+  BudgetSection,
+  CHART_TEXT,
+  CostSection,
+  DenialsSection,
+  RequestsSection,
+  Streamed,
+  TopKeysSection,
+} from "./_components/chart-sections";
+import { NeedsAttention, NeedsAttentionSkeleton } from "./_components/needs-attention";
 
 export const metadata: Metadata = { title: "Usage" };
 
-export default async function UsagePage({ params }: { params: Promise<{ tenant: string }> }) {
+export default async function UsagePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ tenant: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { tenant } = await params;
-  await requireMember(tenant);
+  const ctx = await requireMember(tenant);
+  const query = await searchParams;
+  const range = parseUsageRange({ range: query.range, from: query.from, to: query.to });
+  const scope = { ctx, range };
+
   return (
     <>
       <PageHeader
         title="Usage"
         description="Requests, denials, cost and tokens across your keys."
       />
-      <EmptyState title="No usage yet">
-        Charts appear once your services start verifying keys.
-      </EmptyState>
+      <RangePicker range={range} retentionDays={usageRetention().dayDays} />
+      <Suspense fallback={<NeedsAttentionSkeleton />}>
+        <NeedsAttention ctx={ctx} />
+      </Suspense>
+      <div className="grid gap-4 lg:grid-cols-2">
+        <div className="lg:col-span-2">
+          <Streamed {...CHART_TEXT.requests}>
+            <RequestsSection {...scope} />
+          </Streamed>
+        </div>
+        <Streamed {...CHART_TEXT.denials}>
+          <DenialsSection {...scope} />
+        </Streamed>
+        <Streamed {...CHART_TEXT.cost}>
+          <CostSection {...scope} />
+        </Streamed>
+        <div className="lg:col-span-2">
+          <Streamed {...CHART_TEXT.budget}>
+            <BudgetSection {...scope} />
+          </Streamed>
+        </div>
+      </div>
+      <div className="mt-4 grid gap-4 lg:grid-cols-3">
+        {(["requests", "cost", "denials"] as const).map((metric) => (
+          <Streamed key={metric} {...CHART_TEXT[`top-${metric}`]}>
+            <TopKeysSection {...scope} metric={metric} />
+          </Streamed>
+        ))}
+      </div>
     </>
   );
 }

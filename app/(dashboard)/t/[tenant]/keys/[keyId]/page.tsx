@@ -1,17 +1,30 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import type { ReactNode } from "react";
+import { type ReactNode, Suspense } from "react";
+import { RangePicker } from "@/components/charts/range-picker";
 import { Badge } from "@/components/ui/badge";
 import { buttonClasses } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
 import { can } from "@/lib/auth/roles";
 import { requireMember } from "@/lib/auth/session";
 import { listKeyAudit } from "@/lib/keys/data";
+import { parseUsageRange, usageRetention } from "@/lib/usage/analytics";
+import {
+  BudgetSection,
+  CHART_TEXT,
+  CostSection,
+  DenialsSection,
+  RequestsSection,
+  Streamed,
+} from "../../usage/_components/chart-sections";
+import { rangeQuery } from "../../usage/_components/usage-links";
 import { formatCents, formatDateTime, relativeTime } from "../_components/format";
 import { KeyStatusBadge } from "../_components/key-status-badge";
 import { loadKeyOr404 } from "../_components/load-key";
 import { ChangeList } from "./_components/change-list";
 import { KeyLifecycle } from "./_components/key-lifecycle";
+import { KeySignals } from "./_components/key-signals";
+import { RecentEvents, RecentEventsSkeleton } from "./_components/recent-events";
 
 export const metadata: Metadata = { title: "Key" };
 
@@ -39,14 +52,30 @@ function json(value: unknown): string {
   return value === null || value === undefined ? "" : JSON.stringify(value);
 }
 
+function single(value: string | string[] | undefined): string | null {
+  const v = Array.isArray(value) ? value[0] : value;
+  return v?.trim() ? v.trim().slice(0, 200) : null;
+}
+
 export default async function KeyDetailPage({
   params,
+  searchParams,
 }: {
   params: Promise<{ tenant: string; keyId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const { tenant, keyId } = await params;
   const ctx = await requireMember(tenant);
   const key = await loadKeyOr404(ctx, keyId);
+  const query = await searchParams;
+  const range = parseUsageRange({ range: query.range, from: query.from, to: query.to });
+  const before = single(query.before);
+  const usageScope = { ctx, range, keyId: key.id };
+  const eventsHref = (cursor: string | null) => {
+    const q = rangeQuery(range);
+    if (cursor) q.set("before", cursor);
+    return `/t/${tenant}/keys/${key.id}?${q}#events`;
+  };
   const audit = await listKeyAudit(ctx, keyId, { limit: 50 });
   const canWrite = can(ctx.role, "keys:write");
   const limits = key.rateLimits;
@@ -108,6 +137,13 @@ export default async function KeyDetailPage({
             </Row>
             <Row label="Tags">
               <List items={key.tags} empty="none" />
+            </Row>
+            <Row label="Signals">
+              <span data-testid="key-signals">
+                <Suspense fallback={<span className="text-zinc-400">checking…</span>}>
+                  <KeySignals ctx={ctx} keyId={key.id} />
+                </Suspense>
+              </span>
             </Row>
           </dl>
         </Card>
@@ -177,11 +213,39 @@ export default async function KeyDetailPage({
           ))}
         </ul>
       </Card>
-      <Card>
-        <h2 className="mb-2 text-base font-semibold">Usage</h2>
-        <p className="text-sm text-zinc-600">
-          Requests, denials, cost and tokens for this key appear here once it is verified.
-        </p>
+      <section aria-labelledby="usage-title" className="space-y-4">
+        <h2 id="usage-title" className="text-lg font-semibold">
+          Usage
+        </h2>
+        <RangePicker range={range} retentionDays={usageRetention().dayDays} />
+        <div className="grid gap-4 lg:grid-cols-2">
+          <div className="lg:col-span-2">
+            <Streamed {...CHART_TEXT.requests}>
+              <RequestsSection {...usageScope} />
+            </Streamed>
+          </div>
+          <Streamed {...CHART_TEXT.denials}>
+            <DenialsSection {...usageScope} />
+          </Streamed>
+          <Streamed {...CHART_TEXT.cost}>
+            <CostSection {...usageScope} />
+          </Streamed>
+          {key.budget ? (
+            <div className="lg:col-span-2">
+              <Streamed {...CHART_TEXT.budget}>
+                <BudgetSection {...usageScope} />
+              </Streamed>
+            </div>
+          ) : null}
+        </div>
+      </section>
+      <Card className="p-0">
+        <h2 id="events" className="scroll-mt-4 px-6 pt-5 pb-3 text-base font-semibold">
+          Recent events
+        </h2>
+        <Suspense key={before ?? "newest"} fallback={<RecentEventsSkeleton />}>
+          <RecentEvents ctx={ctx} keyId={key.id} before={before} pageHref={eventsHref} />
+        </Suspense>
       </Card>
       <Card className="overflow-x-auto p-0">
         <h2 className="px-6 pt-5 pb-3 text-base font-semibold">History</h2>

@@ -3,10 +3,12 @@
 import type { ColumnDef } from "@tanstack/react-table";
 import Link from "next/link";
 import { useCallback, useMemo, useState } from "react";
+import { Sparkline } from "@/components/charts/sparkline";
 import { DataTable, type ServerPage } from "@/components/data-table/data-table";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import type { KeyRow } from "@/lib/keys/dto";
+import type { Sparklines } from "@/lib/usage/analytics-types";
 import { BulkActions } from "./bulk-actions";
 import { budgetUsedPercent, formatCents, formatDate, relativeTime } from "./format";
 import { KeyStatusBadge } from "./key-status-badge";
@@ -49,12 +51,15 @@ function BudgetUsed({ budget }: { budget: KeyRow["budget"] }) {
 export function KeysTable({
   tenant,
   rows,
+  sparklines,
   page,
   canWrite,
   empty,
 }: {
   tenant: string;
   rows: KeyRow[];
+  /** Requests per day for the last 7 days, per key id. */
+  sparklines: Sparklines;
   page: ServerPage;
   canWrite: boolean;
   empty: React.ReactNode;
@@ -118,6 +123,12 @@ export function KeysTable({
         cell: ({ row }) => <BudgetUsed budget={row.original.budget} />,
       },
       {
+        id: "requests7d",
+        header: "Requests (7 d)",
+        enableSorting: false,
+        cell: ({ row }) => <Sparkline values={sparklines[row.original.id] ?? []} />,
+      },
+      {
         id: "createdAt",
         header: "Created",
         cell: ({ row }) => (
@@ -147,7 +158,7 @@ export function KeysTable({
       });
     }
     return base;
-  }, [tenant, canWrite]);
+  }, [tenant, canWrite, sparklines]);
 
   return (
     <>
