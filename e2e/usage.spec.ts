@@ -67,7 +67,7 @@ function csvSum(csv: { header: string[]; rows: string[][] }, column: string): nu
 async function downloadCsv(page: Page, label: string): Promise<{ name: string; text: string }> {
   const [download] = await Promise.all([
     page.waitForEvent("download"),
-    page.getByRole("link", { name: label }).click(),
+    page.getByRole("link", { name: label, exact: true }).click(),
   ]);
   const file = await download.path();
   return { name: download.suggestedFilename(), text: readFileSync(file, "utf8") };
@@ -151,6 +151,7 @@ test("verified calls show up with exact numbers on the Usage page, the key page 
 test("a malformed or impossible range in the URL falls back to 7 days with a visible message", async ({
   page,
 }) => {
+  test.setTimeout(60_000);
   const slug = await signUp(page, newAccount("ranges"));
   const cases: [string, RegExp][] = [
     ["range=fortnight", /“fortnight” is not a range/],

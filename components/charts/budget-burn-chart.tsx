@@ -45,7 +45,7 @@ export function BudgetBurnChart({
   );
   const first = burns[0];
   const summary = first
-    ? `${first.name}: ${formatCents(first.spentCents)} of ${formatCents(first.budgetCents)} spent this ${first.period === "MONTHLY" ? "month" : "lifetime"}${burns.length > 1 ? ` · ${burns.length} keys` : ""}`
+    ? `${first.name}: ${formatCents(first.spentCents)} of ${formatCents(first.budgetCents)} spent${first.period === "MONTHLY" ? " this month" : " in total"}${burns.length > 1 ? ` · ${burns.length} keys` : ""}`
     : undefined;
 
   return (
@@ -79,7 +79,7 @@ export function BudgetBurnChart({
             axisLine={false}
           />
           <Tooltip labelFormatter={label} formatter={(value) => formatCents(Number(value))} />
-          <Legend iconType="plainline" wrapperStyle={{ fontSize: 12 }} />
+          <Legend itemSorter={null} iconType="plainline" wrapperStyle={{ fontSize: 12 }} />
           {burns.map((burn, i) => (
             <Line
               key={burn.keyId}
@@ -94,7 +94,14 @@ export function BudgetBurnChart({
           ))}
         </LineChart>
       )}
-      table={() => <SeriesTableView caption={`${title}: budget left`} table={table} time={axis} />}
+      table={() => (
+        <SeriesTableView
+          caption={`${title}: budget left`}
+          table={table}
+          time={axis}
+          totals={false}
+        />
+      )}
     />
   );
 }

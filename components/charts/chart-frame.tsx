@@ -47,14 +47,14 @@ export function ChartFrame({
       aria-labelledby={`${id}-title`}
       className={cn("rounded-lg border border-zinc-200 bg-white p-5 shadow-xs", className)}
     >
-      <div className="mb-4 flex min-h-10 flex-wrap items-start justify-between gap-2">
-        <div className="min-w-0">
+      <div className="mb-4 flex min-h-10 items-start justify-between gap-2">
+        <div className="min-w-0 flex-1">
           <h2 id={`${id}-title`} className="text-sm font-semibold text-zinc-900">
             {title}
           </h2>
           {description ? <p className="mt-0.5 text-xs text-zinc-500">{description}</p> : null}
         </div>
-        <div className="flex items-center gap-2">
+        <div className="flex shrink-0 items-center gap-2">
           {showControls && table ? (
             <fieldset className="inline-flex rounded-md border border-zinc-300 p-0.5 text-xs">
               <legend className="sr-only">Show {title.toLowerCase()} as</legend>

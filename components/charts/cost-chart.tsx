@@ -54,6 +54,7 @@ export function CostChart({
           />
           <YAxis
             yAxisId="cost"
+            hide={cost === 0}
             tickFormatter={formatCentsCompact}
             tick={AXIS_TICK}
             width={52}
@@ -62,6 +63,7 @@ export function CostChart({
           />
           <YAxis
             yAxisId="tokens"
+            hide={tokens === 0}
             orientation="right"
             tickFormatter={formatCompact}
             tick={AXIS_TICK}
@@ -77,24 +79,34 @@ export function CostChart({
             }
             cursor={{ fill: "#f4f4f5" }}
           />
-          <Legend iconType="square" iconSize={10} wrapperStyle={{ fontSize: 12 }} />
-          <Bar
-            yAxisId="cost"
-            dataKey="costCents"
-            name="Cost"
-            fill={COST_COLOR}
-            isAnimationActive={false}
+          <Legend
+            itemSorter={null}
+            iconType="square"
+            iconSize={10}
+            wrapperStyle={{ fontSize: 12 }}
           />
-          <Line
-            yAxisId="tokens"
-            dataKey="tokens"
-            name="Tokens"
-            stroke={TOKENS_COLOR}
-            strokeWidth={2}
-            dot={false}
-            type="monotone"
-            isAnimationActive={false}
-          />
+          {/* A series that is zero all along is left out rather than drawn flat. */}
+          {cost > 0 ? (
+            <Bar
+              yAxisId="cost"
+              dataKey="costCents"
+              name="Cost"
+              fill={COST_COLOR}
+              isAnimationActive={false}
+            />
+          ) : null}
+          {tokens > 0 ? (
+            <Line
+              yAxisId="tokens"
+              dataKey="tokens"
+              name="Tokens"
+              stroke={TOKENS_COLOR}
+              strokeWidth={2}
+              dot={false}
+              type="monotone"
+              isAnimationActive={false}
+            />
+          ) : null}
         </ComposedChart>
       )}
       table={() => <SeriesTableView caption={title} table={costSeries(points)} time={axis} />}

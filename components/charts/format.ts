@@ -24,7 +24,8 @@ export function formatCents(cents: number): string {
 export function formatCentsCompact(cents: number): string {
   const dollars = cents / 100;
   if (Math.abs(dollars) >= 1000) return `$${compact.format(dollars)}`;
-  return `$${dollars.toLocaleString("en-US", { maximumFractionDigits: Math.abs(dollars) < 10 ? 2 : 0 })}`;
+  const decimals = Math.abs(dollars) < 10 && !Number.isInteger(dollars) ? 2 : 0;
+  return `$${dollars.toLocaleString("en-US", { minimumFractionDigits: decimals, maximumFractionDigits: decimals })}`;
 }
 
 /** The zone a bucket is shown in: the viewer's for minutes and hours, UTC for days. */

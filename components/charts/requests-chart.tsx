@@ -1,7 +1,11 @@
 "use client";
 
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from "recharts";
-import { type RequestsPoint, VERIFY_OUTCOMES } from "@/lib/usage/analytics-types";
+import {
+  type RequestsPoint,
+  VERIFY_OUTCOMES,
+  type VerifyOutcome,
+} from "@/lib/usage/analytics-types";
 import { ChartFrame } from "./chart-frame";
 import { formatCompact, formatCount } from "./format";
 import { OUTCOME_STYLE } from "./outcomes";
@@ -66,8 +70,15 @@ export function RequestsChart({
             labelFormatter={label}
             formatter={(value) => formatCount(Number(value))}
             cursor={{ fill: "#f4f4f5" }}
+            // The tooltip lists outcomes top of the stack first, as they are drawn.
+            itemSorter={(item) => -VERIFY_OUTCOMES.indexOf(item.dataKey as VerifyOutcome)}
           />
-          <Legend iconType="square" iconSize={10} wrapperStyle={{ fontSize: 12 }} />
+          <Legend
+            itemSorter={null}
+            iconType="square"
+            iconSize={10}
+            wrapperStyle={{ fontSize: 12 }}
+          />
           {shown.map((outcome) => (
             <Bar
               key={outcome}

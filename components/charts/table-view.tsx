@@ -26,17 +26,27 @@ function cellText(column: SeriesColumn, value: string | number, time: TimeAxis |
 
 /**
  * The accessible alternative to a chart: the same numbers in a real table with a caption
- * and column headers. The first column heads each row.
+ * and column headers. The first column heads each row. Time series list the newest bucket
+ * first (where a person looks), and a footer sums the columns unless they are levels
+ * rather than amounts (budget left).
  */
 export function SeriesTableView({
   caption,
   table,
   time,
+  totals = true,
 }: {
   caption: string;
   table: SeriesTable;
   time: TimeAxis | null;
+  totals?: boolean;
 }) {
+  const rows = time ? [...table.rows].reverse() : table.rows;
+  const sums = table.columns.map((column, i) =>
+    column.kind === "count" || column.kind === "cents"
+      ? table.rows.reduce((sum, row) => sum + Number(row[i] ?? 0), 0)
+      : null,
+  );
   const zone = time ? (time.granularity === "day" ? "UTC" : describeZone(time.timeZone)) : null;
   return (
     <table className="min-w-full text-sm tabular-nums">
@@ -58,7 +68,7 @@ export function SeriesTableView({
         </tr>
       </thead>
       <tbody className="divide-y divide-zinc-100">
-        {table.rows.map((row) => (
+        {rows.map((row) => (
           <tr key={String(row[0])}>
             {table.columns.map((column, i) => {
               const text = cellText(column, row[i] ?? "", time);
@@ -83,6 +93,24 @@ export function SeriesTableView({
           </tr>
         ))}
       </tbody>
+      {totals && rows.length > 1 ? (
+        <tfoot className="sticky bottom-0 border-t border-zinc-200 bg-zinc-50 font-medium">
+          <tr>
+            {table.columns.map((column, i) => {
+              const sum = sums[i];
+              return i === 0 ? (
+                <th key={column.id} scope="row" className="px-3 py-1.5 text-left">
+                  Total
+                </th>
+              ) : (
+                <td key={column.id} className="whitespace-nowrap px-3 py-1.5 text-right">
+                  {sum === null || sum === undefined ? "" : cellText(column, sum, time)}
+                </td>
+              );
+            })}
+          </tr>
+        </tfoot>
+      ) : null}
     </table>
   );
 }
