@@ -152,7 +152,7 @@ test("a malformed or impossible range in the URL falls back to 7 days with a vis
   page,
 }) => {
   test.setTimeout(60_000);
-  const slug = await signUp(page, newAccount("ranges"));
+  const slug = await signUp(page, newAccount("ranges"), "Ranges Co");
   const cases: [string, RegExp][] = [
     ["range=fortnight", /“fortnight” is not a range/],
     ["from=2026-02-31&to=2026-03-02", /start date “2026-02-31” is not a valid date/],
