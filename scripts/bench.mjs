@@ -16,7 +16,8 @@
 //   3. verify, uncached: the app restarted (cold cache), every request a different one
 //      of 100,000 keys;
 //   4. usage ingestion through lib/usage/buffer.ts, with a count check;
-//   5. the key list query on 100k keys.
+//   5. the key list query on 100k keys;
+//   6. the usage chart queries on 10M events (scripts/bench/usage.mjs).
 //
 // Tunables: BENCH_DURATION (s per load run, 10), BENCH_CONNECTIONS (20), BENCH_KEYS (keys
 // for the list, 100,000), BENCH_VERIFY_KEYS (100,000), BENCH_EVENTS (500,000).
@@ -29,6 +30,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { usageCharts } from "./bench/usage.mjs";
 import { buildStaleReason } from "./lib/next-app.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -572,6 +574,7 @@ async function main() {
   }
   await ingestion(env);
   await keyList(env);
+  await usageCharts({ env, postgres, run, row, tsx: TSX });
 
   printSummary();
   console.log(

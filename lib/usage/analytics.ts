@@ -341,9 +341,9 @@ export async function topKeys(
   >`
     WITH t AS (
       SELECT "keyId",
-        sum("count") FILTER (WHERE "outcome" IN (${VERIFY_SQL}))::int8 AS "requests",
+        sum("count") FILTER (WHERE "outcome" <> 'REPORTED')::int8 AS "requests",
         sum("costCents")::int8 AS "costCents",
-        sum("count") FILTER (WHERE "outcome" IN (${DENIAL_SQL}))::int8 AS "denials"
+        sum("count") FILTER (WHERE "outcome" NOT IN ('VALID', 'REPORTED'))::int8 AS "denials"
       FROM ${table}
       WHERE "tenantId" = ${ctx.tenantId} AND "bucket" >= ${new Date(range.from)} AND "bucket" < ${new Date(range.to)}
         AND "keyId" <> ''

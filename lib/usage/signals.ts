@@ -88,8 +88,8 @@ export async function signals(
       GROUP BY 1, 2`,
     db().$queryRaw<{ keyId: string; requests: Num; denials: Num }[]>`
       SELECT "keyId",
-        sum("count") FILTER (WHERE "outcome" IN (${VERIFY_SQL}))::int8 AS "requests",
-        sum("count") FILTER (WHERE "outcome" IN (${DENIAL_SQL}))::int8 AS "denials"
+        sum("count") FILTER (WHERE "outcome" <> 'REPORTED')::int8 AS "requests",
+        sum("count") FILTER (WHERE "outcome" NOT IN ('VALID', 'REPORTED'))::int8 AS "denials"
       FROM "UsageDay"
       WHERE "tenantId" = ${tenant} AND "bucket" >= ${new Date(baselineFrom)} AND "bucket" < ${new Date(today)} ${keyFilter}
       GROUP BY 1`,
