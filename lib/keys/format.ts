@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { hash, randomBytes } from "node:crypto";
 import { crc32 } from "node:zlib";
 
 /**
@@ -113,7 +113,8 @@ export function hasValidChecksum(key: string): boolean {
  * of entropy, so slow password hashing adds nothing but hot-path latency.
  */
 export function hashKey(key: string): string {
-  return createHash("sha256").update(key, "utf8").digest("hex");
+  // One-shot hash: about half the cost of createHash().update().digest() (verify hot path).
+  return hash("sha256", key, "hex");
 }
 
 /**
