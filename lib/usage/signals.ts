@@ -3,12 +3,7 @@ import { assertCan, type TenantContext } from "@/lib/auth/context";
 import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { displayKey } from "@/lib/keys/format";
-import {
-  DENIAL_OUTCOMES,
-  type KeySignal,
-  type SignalKind,
-  VERIFY_OUTCOMES,
-} from "./analytics-types";
+import { DENIAL_OUTCOMES, type KeySignal, type SignalKind } from "./analytics-types";
 import { DAY_MS, HOUR_MS } from "./range";
 
 /**
@@ -34,7 +29,6 @@ const DENIAL_MIN = 20;
 const BASELINE_DAYS = 7;
 const MAX_SIGNALS = 50;
 
-const VERIFY_SQL = Prisma.raw(VERIFY_OUTCOMES.map((o) => `'${o}'`).join(", "));
 const DENIAL_SQL = Prisma.raw(DENIAL_OUTCOMES.map((o) => `'${o}'`).join(", "));
 
 type Num = number | bigint | string | null;
@@ -75,24 +69,19 @@ export async function signals(
       : Prisma.sql`AND "keyId" = ${opts.keyId}`;
   const tenant = ctx.tenantId;
 
-  const [recent, denials, baseline, ips] = await Promise.all([
+  // First the recent windows (small: two hours, one day of denial rows, new IPs), then
+  // the 7-day baseline only for the keys that could raise a signal.
+  const [recent, denials, ips] = await Promise.all([
     db().$queryRaw<{ keyId: string; count: Num }[]>`
       SELECT "keyId", sum("count")::int8 AS "count" FROM "UsageHour"
       WHERE "tenantId" = ${tenant} AND "bucket" >= ${new Date(spikeFrom)} ${keyFilter}
-        AND "outcome" IN (${VERIFY_SQL})
-      GROUP BY 1`,
+        AND "outcome" <> 'REPORTED'
+      GROUP BY 1 HAVING sum("count") >= ${SPIKE_MIN_REQUESTS}`,
     db().$queryRaw<{ keyId: string; outcome: string; count: Num }[]>`
       SELECT "keyId", "outcome"::text AS "outcome", sum("count")::int8 AS "count" FROM "UsageHour"
       WHERE "tenantId" = ${tenant} AND "bucket" >= ${new Date(denialFrom)} ${keyFilter}
         AND "outcome" IN (${DENIAL_SQL})
       GROUP BY 1, 2`,
-    db().$queryRaw<{ keyId: string; requests: Num; denials: Num }[]>`
-      SELECT "keyId",
-        sum("count") FILTER (WHERE "outcome" <> 'REPORTED')::int8 AS "requests",
-        sum("count") FILTER (WHERE "outcome" NOT IN ('VALID', 'REPORTED'))::int8 AS "denials"
-      FROM "UsageDay"
-      WHERE "tenantId" = ${tenant} AND "bucket" >= ${new Date(baselineFrom)} AND "bucket" < ${new Date(today)} ${keyFilter}
-      GROUP BY 1`,
     db().$queryRaw<{ keyId: string; fresh: Num; known: Num; sample: string[] }[]>`
       SELECT "keyId",
         count(*) FILTER (WHERE "firstSeen" >= ${new Date(ipCutoff)})::int8 AS "fresh",
@@ -105,6 +94,35 @@ export async function signals(
       )
       GROUP BY 1`,
   ]);
+
+  const denialTotals = new Map<string, { total: number; top: string; topCount: number }>();
+  for (const r of denials) {
+    const count = num(r.count);
+    const entry = denialTotals.get(r.keyId) ?? { total: 0, top: r.outcome, topCount: 0 };
+    entry.total += count;
+    if (count > entry.topCount) {
+      entry.top = r.outcome;
+      entry.topCount = count;
+    }
+    denialTotals.set(r.keyId, entry);
+  }
+  const candidates = [
+    ...new Set([
+      ...recent.map((r) => r.keyId),
+      ...[...denialTotals].filter(([, d]) => d.total >= DENIAL_MIN).map(([keyId]) => keyId),
+    ]),
+  ];
+  const baseline =
+    candidates.length === 0
+      ? []
+      : await db().$queryRaw<{ keyId: string; requests: Num; denials: Num }[]>`
+          SELECT "keyId",
+            sum("count") FILTER (WHERE "outcome" <> 'REPORTED')::int8 AS "requests",
+            sum("count") FILTER (WHERE "outcome" NOT IN ('VALID', 'REPORTED'))::int8 AS "denials"
+          FROM "UsageDay"
+          WHERE "keyId" IN (${Prisma.join(candidates)}) AND "tenantId" = ${tenant}
+            AND "bucket" >= ${new Date(baselineFrom)} AND "bucket" < ${new Date(today)}
+          GROUP BY 1`;
 
   const usual = new Map(
     baseline.map((r) => [r.keyId, { requests: num(r.requests), denials: num(r.denials) }]),
@@ -122,17 +140,6 @@ export async function signals(
       spikeCandidates.push({ keyId: r.keyId, count, rate, usualRate });
   }
 
-  const denialTotals = new Map<string, { total: number; top: string; topCount: number }>();
-  for (const r of denials) {
-    const count = num(r.count);
-    const entry = denialTotals.get(r.keyId) ?? { total: 0, top: r.outcome, topCount: 0 };
-    entry.total += count;
-    if (count > entry.topCount) {
-      entry.top = r.outcome;
-      entry.topCount = count;
-    }
-    denialTotals.set(r.keyId, entry);
-  }
   for (const [keyId, d] of denialTotals) {
     if (d.total < DENIAL_MIN) continue;
     const usualPerDay = (usual.get(keyId)?.denials ?? 0) / BASELINE_DAYS;
