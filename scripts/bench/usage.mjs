@@ -75,6 +75,7 @@ export async function usageCharts({ env, postgres, run, row, tsx }) {
     usageEnv = { ...env, DATABASE_URL: url.toString() };
     if (await freshEnough(url.toString(), events, maxAgeHours)) {
       console.log(`  reusing the data set in database ${name} (seeded within ${maxAgeHours} h)`);
+      await run(["scripts/migrate.mjs"], usageEnv, "capture");
     } else {
       console.log(`  seeding database ${name} (reused by later runs for ${maxAgeHours} h)`);
       await recreate(process.env.DATABASE_URL, name);
