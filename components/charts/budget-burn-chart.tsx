@@ -3,7 +3,7 @@
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from "recharts";
 import type { BudgetBurn } from "@/lib/usage/analytics-types";
 import { ChartFrame } from "./chart-frame";
-import { formatCents, formatCentsCompact } from "./format";
+import { formatCents } from "./format";
 import { budgetSeries } from "./series";
 import { SeriesTableView } from "./table-view";
 import { AXIS_TICK, type ChartRange, GRID_STROKE, useTimeAxis } from "./time-axis";
@@ -28,7 +28,7 @@ export function BudgetBurnChart({
   range,
   csvHref,
   title = "Budget burn",
-  description = "Budget left over the range, for keys with budgets.",
+  description = "Share of each budget left over the range.",
   emptyMessage = "No key has a budget.",
 }: {
   burns: BudgetBurn[];
@@ -40,9 +40,17 @@ export function BudgetBurnChart({
 }) {
   const { axis, tick, label } = useTimeAxis(range);
   const table = budgetSeries(burns);
-  const data = table.rows.map((row) =>
-    Object.fromEntries(table.columns.map((column, i) => [column.id, row[i]])),
-  );
+  // Budgets differ by orders of magnitude, so the lines plot the share of each key's
+  // budget left (0–100 %); the tooltip and the table give the amounts in dollars.
+  const data = table.rows.map((row) => {
+    const point: Record<string, string | number> = { bucket: String(row[0]) };
+    burns.forEach((burn, i) => {
+      const left = Number(row[i + 1] ?? 0);
+      point[burn.keyId] = burn.budgetCents > 0 ? (left / burn.budgetCents) * 100 : 0;
+      point[`${burn.keyId}:cents`] = left;
+    });
+    return point;
+  });
   const first = burns[0];
   const summary = first
     ? `${first.name}: ${formatCents(first.spentCents)} of ${formatCents(first.budgetCents)} spent${first.period === "MONTHLY" ? " this month" : " in total"}${burns.length > 1 ? ` · ${burns.length} keys` : ""}`
@@ -65,20 +73,28 @@ export function BudgetBurnChart({
         >
           <CartesianGrid vertical={false} stroke={GRID_STROKE} />
           <XAxis
-            dataKey="bucket_start"
+            dataKey="bucket"
             tickFormatter={tick}
             tick={AXIS_TICK}
             minTickGap={24}
             tickLine={false}
           />
           <YAxis
-            tickFormatter={formatCentsCompact}
+            domain={[0, 100]}
+            ticks={[0, 25, 50, 75, 100]}
+            tickFormatter={(value) => `${value}%`}
             tick={AXIS_TICK}
-            width={52}
+            width={44}
             tickLine={false}
             axisLine={false}
           />
-          <Tooltip labelFormatter={label} formatter={(value) => formatCents(Number(value))} />
+          <Tooltip
+            labelFormatter={label}
+            formatter={(value, _name, item) => {
+              const cents = Number(item.payload?.[`${String(item.dataKey)}:cents`] ?? 0);
+              return `${formatCents(cents)} left (${Math.round(Number(value))}%)`;
+            }}
+          />
           <Legend itemSorter={null} iconType="plainline" wrapperStyle={{ fontSize: 12 }} />
           {burns.map((burn, i) => (
             <Line

@@ -1,6 +1,6 @@
 "use client";
 
-import { formatInstant } from "./format";
+import { describeZone, formatInstant } from "./format";
 import { useTimeZone } from "./use-time-zone";
 
 /** An instant shown in the viewer's time zone, with the ISO value for machines. */
@@ -11,4 +11,9 @@ export function LocalTime({ iso }: { iso: string }) {
       {formatInstant(iso, timeZone)}
     </time>
   );
+}
+
+/** The viewer's zone as text, for column headers of times shown with LocalTime. */
+export function ViewerZone() {
+  return <>{describeZone(useTimeZone())}</>;
 }

@@ -66,7 +66,7 @@ export const CHART_TEXT = {
   requests: { title: "Requests", description: "Every verification, stacked by outcome." },
   denials: { title: "Denials by reason", description: "Why verifications were refused." },
   cost: { title: "Cost and tokens", description: "Reported cost and tokens per bucket." },
-  budget: { title: "Budget burn", description: "Budget left over the range." },
+  budget: { title: "Budget burn", description: "Share of each budget left over the range." },
   "top-requests": { title: "Top keys by requests", description: "Most verified keys." },
   "top-cost": { title: "Top keys by cost", description: "Keys that cost the most." },
   "top-denials": { title: "Top keys by denials", description: "Keys refused most often." },
@@ -121,7 +121,9 @@ export async function BudgetSection({ ctx, range, keyId }: Scope) {
     <BudgetBurnChart
       {...text}
       description={
-        keyId ? "This key's budget left over the range." : "Keys with budgets, most burnt first."
+        keyId
+          ? "Share of this key's budget left over the range."
+          : "Share of each budget left, most burnt first."
       }
       emptyMessage={keyId ? "This key has no budget." : "No key has a budget."}
       burns={data}

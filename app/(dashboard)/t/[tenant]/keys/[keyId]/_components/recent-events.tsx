@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { formatCents, formatCount } from "@/components/charts/format";
-import { LocalTime } from "@/components/charts/local-time";
+import { LocalTime, ViewerZone } from "@/components/charts/local-time";
 import { OUTCOME_STYLE, outcomeLabel } from "@/components/charts/outcomes";
 import { buttonClasses } from "@/components/ui/button";
 import type { TenantContext } from "@/lib/auth/context";
@@ -58,7 +58,10 @@ export async function RecentEvents({
           <thead className="bg-zinc-50 text-left text-xs uppercase text-zinc-500">
             <tr>
               <th scope="col" className="px-6 py-2 font-medium">
-                Time
+                Time{" "}
+                <span className="normal-case">
+                  (<ViewerZone />)
+                </span>
               </th>
               <th scope="col" className="px-3 py-2 font-medium">
                 Outcome
