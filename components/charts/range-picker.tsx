@@ -29,6 +29,23 @@ function bucketText(range: UsageRange): string {
   return n <= 1 ? `one bar per ${unit}` : `one bar per ${n} ${unit}s`;
 }
 
+/**
+ * The span shown: day ranges as UTC dates (their buckets are UTC days, see format.ts),
+ * shorter ones as instants in the viewer's zone.
+ */
+function describeRange(range: UsageRange, timeZone: string): string {
+  if (range.granularity === "day") {
+    const day = (iso: string) =>
+      new Intl.DateTimeFormat("en-US", { timeZone: "UTC", dateStyle: "medium" }).format(
+        new Date(iso),
+      );
+    const last = new Date(Date.parse(range.to) - 1).toISOString();
+    return `${day(range.from)} – ${day(last)} (UTC days)`;
+  }
+  const at = (iso: string) => formatInstant(iso, timeZone).replace(/:\d\d$/, "");
+  return `${at(range.from)} – ${at(range.to)} (${describeZone(timeZone)})`;
+}
+
 /** A yyyy-mm-dd date input value for an instant, in the viewer's zone. */
 function dateValue(iso: string, timeZone: string): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone, dateStyle: "short" }).format(new Date(iso));
@@ -126,9 +143,7 @@ export function RangePicker({
           </button>
         </nav>
         <p className="text-xs text-zinc-500" data-testid="range-description">
-          {formatInstant(range.from, timeZone).replace(/:\d\d$/, "")} –{" "}
-          {formatInstant(range.to, timeZone).replace(/:\d\d$/, "")} ({describeZone(timeZone)}) ·{" "}
-          {bucketText(range)}
+          {describeRange(range, timeZone)} · {bucketText(range)}
         </p>
       </div>
       {customOpen ? (
