@@ -15,6 +15,9 @@ const KEY_SHAPE = /^[A-Za-z0-9_]{1,16}_[A-Za-z0-9]{42}$/;
 
 test.describe("key lifecycle in the dashboard", () => {
   test("create from a preset, find by prefix, edit, roll and revoke", async ({ page }) => {
+    // Ten steps, five of them on the key page, which also streams its usage charts: on a
+    // busy machine this runs close to the default 30 s.
+    test.setTimeout(60_000);
     const slug = await signUp(page, newAccount("keys"), "Key Works");
     await addScopes(page, slug, ["orders:read", "orders:write"]);
     const key = await createKey(page, slug, {
