@@ -11,8 +11,11 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { startInvalidation } = await import("./lib/verify/invalidation");
   startInvalidation();
-  const { startUsageRetention } = await import("./lib/usage/retention");
-  startUsageRetention();
+  // Not while `next build` runs code: a build must not open (or prune) the database.
+  if (process.env.NEXT_PHASE !== "phase-production-build") {
+    const { startUsageRetention } = await import("./lib/usage/retention");
+    startUsageRetention();
+  }
   const { publishFastPath } = await import("./lib/api/fast-path");
   publishFastPath();
 }
