@@ -1,0 +1,123 @@
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { setupTestDatabase } from "@/lib/testing/database";
+import { createTenantWithOwner, type TestTenant } from "@/lib/testing/fixtures";
+import { insertKey } from "@/lib/verify/test-support";
+import {
+  discardBufferedUsageForTesting,
+  flushUsage,
+  pauseFlushTimerForTesting,
+  recordUsage,
+  usageBufferStats,
+} from "./buffer";
+import { LAST_USED_PRECISION_MS } from "./flush-sql";
+import type { UsageEventInput } from "./types";
+
+// Large flushes (several batches, two in flight on PostgreSQL), a batch that fails next
+// to one that commits, and how often lastUsedAt is written.
+
+setupTestDatabase();
+
+let tenant: TestTenant;
+let keyIds: string[];
+
+beforeAll(async () => {
+  ({ tenant } = await createTenantWithOwner());
+  keyIds = [];
+  for (let i = 0; i < 5; i++) keyIds.push((await insertKey(tenant.id)).id);
+});
+afterEach(() => {
+  pauseFlushTimerForTesting(false);
+  discardBufferedUsageForTesting();
+});
+
+function event(i: number, fields: Partial<UsageEventInput> = {}): UsageEventInput {
+  return {
+    tenantId: tenant.id,
+    keyId: keyIds[i % keyIds.length] ?? null,
+    time: Date.UTC(2031, 0, 1, 10, 0, 0) + (i % 7_200) * 1000,
+    kind: "VERIFY",
+    outcome: i % 9 === 0 ? "RATE_LIMITED" : "VALID",
+    costCents: 0,
+    tokens: i % 3,
+    endpoint: null,
+    resource: null,
+    ip: `10.1.${(i >> 8) & 255}.${i & 255}`,
+    latencyUs: null,
+    requestId: null,
+    rollupCostCents: 0,
+    persisted: false,
+    ...fields,
+  };
+}
+
+async function stored(): Promise<{ events: number; minute: number; hour: number; day: number }> {
+  const [row] = await db().$queryRaw<{ e: bigint; m: bigint; h: bigint; d: bigint }[]>`
+    SELECT (SELECT count(*) FROM "UsageEvent" WHERE "tenantId" = ${tenant.id}) AS e,
+      (SELECT coalesce(sum("count"), 0) FROM "UsageMinute" WHERE "tenantId" = ${tenant.id})::bigint AS m,
+      (SELECT coalesce(sum("count"), 0) FROM "UsageHour" WHERE "tenantId" = ${tenant.id})::bigint AS h,
+      (SELECT coalesce(sum("count"), 0) FROM "UsageTenantDay" WHERE "tenantId" = ${tenant.id})::bigint AS d`;
+  return {
+    events: Number(row?.e ?? 0),
+    minute: Number(row?.m ?? 0),
+    hour: Number(row?.h ?? 0),
+    day: Number(row?.d ?? 0),
+  };
+}
+
+describe("usage batches", () => {
+  it("writes a flush of several batches completely, each event rolled up once", async () => {
+    const before = await stored();
+    for (let i = 0; i < 25_000; i++) recordUsage(event(i));
+    await flushUsage();
+    expect(usageBufferStats().pending).toBe(0);
+    const after = await stored();
+    expect({
+      events: after.events - before.events,
+      minute: after.minute - before.minute,
+      hour: after.hour - before.hour,
+      day: after.day - before.day,
+    }).toEqual({ events: 25_000, minute: 25_000, hour: 25_000, day: 25_000 });
+  }, 60_000);
+
+  it("puts a failed batch back whole while the batch beside it commits", async () => {
+    // Only this test starts flushes, so the failed batch stays put once it is back.
+    pauseFlushTimerForTesting(true);
+    const before = await stored();
+    // Batch 1: 10,000 good events. Batch 2: its last event has an outcome the database
+    // does not know, so the whole batch fails and nothing of it may remain.
+    for (let i = 0; i < 10_000; i++) recordUsage(event(i));
+    for (let i = 0; i < 9_999; i++) recordUsage(event(i));
+    recordUsage(event(0, { outcome: "NO_SUCH_OUTCOME" as UsageEventInput["outcome"] }));
+    await expect(flushUsage()).rejects.toThrow();
+    // The failed batch is back in the buffer, whole, for the next flush to retry.
+    expect(usageBufferStats().pending).toBe(10_000);
+    discardBufferedUsageForTesting();
+    const after = await stored();
+    expect(after.events - before.events).toBe(10_000);
+    expect(after.minute - before.minute).toBe(10_000);
+    expect(after.day - before.day).toBe(10_000);
+  }, 60_000);
+
+  it("moves lastUsedAt only when it is more than the precision behind", async () => {
+    const keyId = keyIds[0] as string;
+    const t0 = Date.UTC(2032, 0, 1, 9, 0, 0);
+    const lastUsed = async () =>
+      (
+        await db().apiKey.findUniqueOrThrow({ where: { id: keyId }, select: { lastUsedAt: true } })
+      ).lastUsedAt?.getTime();
+    recordUsage(event(0, { keyId, time: t0 }));
+    await flushUsage();
+    expect(await lastUsed()).toBe(t0);
+    recordUsage(event(0, { keyId, time: t0 + LAST_USED_PRECISION_MS }));
+    await flushUsage();
+    expect(await lastUsed()).toBe(t0);
+    recordUsage(event(0, { keyId, time: t0 + LAST_USED_PRECISION_MS + 1 }));
+    await flushUsage();
+    expect(await lastUsed()).toBe(t0 + LAST_USED_PRECISION_MS + 1);
+    // An older event never moves it back.
+    recordUsage(event(0, { keyId, time: t0 }));
+    await flushUsage();
+    expect(await lastUsed()).toBe(t0 + LAST_USED_PRECISION_MS + 1);
+  });
+});
