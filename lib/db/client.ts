@@ -1,6 +1,7 @@
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { dataDir, env } from "@/lib/env";
 import { PrismaClient } from "@/lib/generated/prisma/client";
@@ -10,7 +11,12 @@ import { PrismaClient } from "@/lib/generated/prisma/client";
 
 export type Db = PrismaClient;
 
-type Holder = { client?: PrismaClient; override?: PrismaClient };
+type Holder = {
+  client?: PrismaClient;
+  pool?: pg.Pool;
+  override?: PrismaClient;
+  overridePool?: pg.Pool;
+};
 const scope = globalThis as { __keyplaneDb?: Holder };
 scope.__keyplaneDb ??= {};
 const holder: Holder = scope.__keyplaneDb;
@@ -39,9 +45,11 @@ export function pgliteAdapter(database: PGlite): AdapterFactory {
 function createClient(): PrismaClient {
   const url = env().DATABASE_URL;
   if (url) {
-    return new PrismaClient({
-      adapter: new PrismaPg({ connectionString: url, max: 10, connectionTimeoutMillis: 5_000 }),
-    });
+    const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5_000 });
+    // A connection that dies while idle (server restart) is replaced on the next checkout.
+    pool.on("error", () => {});
+    holder.pool = pool;
+    return new PrismaClient({ adapter: new PrismaPg(pool) });
   }
   return new PrismaClient({ adapter: pgliteAdapter(new PGlite(pgliteDirectory())) });
 }
@@ -53,7 +61,20 @@ export function db(): PrismaClient {
   return holder.client;
 }
 
-/** Tests point the data-access layer at a database of their own. */
-export function setDbForTesting(client: PrismaClient | undefined): void {
+/**
+ * The connection pool behind db() on PostgreSQL, or null (PGlite, or a test client given
+ * without one). For the few bulk writes where Prisma's handling of a large raw-query
+ * parameter costs more than the database work (usage batches); everything else goes
+ * through db().
+ */
+export function pgPool(): pg.Pool | null {
+  if (holder.override) return holder.overridePool ?? null;
+  db();
+  return holder.pool ?? null;
+}
+
+/** Tests point the data-access layer at a database of their own (and its pool, if any). */
+export function setDbForTesting(client: PrismaClient | undefined, pool?: pg.Pool): void {
   holder.override = client;
+  holder.overridePool = client ? pool : undefined;
 }

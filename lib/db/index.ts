@@ -1,4 +1,4 @@
-export { type Db, db, describeDatabaseTarget, setDbForTesting } from "./client";
+export { type Db, db, describeDatabaseTarget, pgPool, setDbForTesting } from "./client";
 export {
   DatabaseUnavailableError,
   describeDatabaseError,

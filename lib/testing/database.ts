@@ -23,6 +23,8 @@ export type TestDatabase = {
   kind: "postgres" | "pglite";
   /** Connection string of the test database (PostgreSQL only). */
   url?: string;
+  /** The pool behind `client` (PostgreSQL only). */
+  pool?: pg.Pool;
   drop(): Promise<void>;
 };
 
@@ -80,13 +82,17 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   } finally {
     await setup.end();
   }
-  const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 20 }) });
+  const pool = new pg.Pool({ connectionString: url, max: 20 });
+  pool.on("error", () => {});
+  const client = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     client,
+    pool,
     kind: "postgres",
     url,
     async drop() {
       await client.$disconnect();
+      await pool.end();
       const cleanup = new pg.Client({ connectionString: serverUrl });
       await cleanup.connect();
       try {
@@ -106,7 +112,7 @@ export function setupTestDatabase(): () => TestDatabase {
   let database: TestDatabase | undefined;
   beforeAll(async () => {
     database = await createTestDatabase();
-    setDbForTesting(database.client);
+    setDbForTesting(database.client, database.pool);
   });
   afterAll(async () => {
     setDbForTesting(undefined);

@@ -1,5 +1,6 @@
 import "server-only";
-import { db } from "@/lib/db";
+import type { Pool } from "pg";
+import { db, pgPool } from "@/lib/db";
 import type { UsageEventInput } from "./types";
 
 /**
@@ -271,6 +272,32 @@ export function batchStatements(events: readonly UsageEventInput[]): Statement[]
 export async function writeBatch(events: readonly UsageEventInput[]): Promise<void> {
   if (events.length === 0) return;
   const statements = batchStatements(events);
+  const pool = pgPool();
+  if (pool) return writeWithPool(pool, statements);
   const client = db();
   await client.$transaction(statements.map((s) => client.$executeRawUnsafe(s.sql, ...s.params)));
+}
+
+/**
+ * On PostgreSQL the batch goes straight through the pool's pg client: Prisma passes each
+ * raw query's multi-megabyte JSON parameter through its query compiler, which cost this
+ * process about as much CPU as building the batch (profiled: ~200 ms per 10,000 events).
+ * Same statements, same single transaction.
+ */
+async function writeWithPool(pool: Pool, statements: readonly Statement[]): Promise<void> {
+  const connection = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await connection.query("BEGIN");
+    for (const s of statements) await connection.query(s.sql, s.params);
+    await connection.query("COMMIT");
+  } catch (error) {
+    await connection.query("ROLLBACK").catch((rollbackError: unknown) => {
+      // The connection is unusable: drop it from the pool instead of reusing it.
+      broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+    });
+    throw error;
+  } finally {
+    connection.release(broken);
+  }
 }
