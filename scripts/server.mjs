@@ -161,23 +161,15 @@ async function main() {
   const noop = () => {};
   let stopping = false;
 
-  async function serveFast(entry, req, res) {
+  function serveFast(entry, req, res) {
     if (compress && req.headers["accept-encoding"] !== undefined) {
       compress(req, res, noop);
       res.once("close", () => {
         if (!res.writableFinished) releaseCompressionStream(res);
       });
     }
-    try {
-      await entry.route(req, res, entry.headers);
-    } catch (error) {
-      // The handlers answer every failure themselves; this is a bug in the transport.
-      console.error(`Failed to handle request for ${req.url}`, error);
-      if (!res.headersSent) {
-        res.statusCode = 500;
-        res.end("Internal Server Error");
-      } else res.destroy();
-    }
+    // Synchronous (no promise) up to the handler; it answers every failure itself.
+    entry.route(req, res, entry.headers);
   }
 
   const server = http.createServer((req, res) => {
@@ -185,7 +177,7 @@ async function main() {
     if (req.method === "POST" && !disabled) {
       const query = req.url.indexOf("?");
       const entry = fastEntry(query === -1 ? req.url : req.url.slice(0, query));
-      if (entry) return void serveFast(entry, req, res);
+      if (entry) return serveFast(entry, req, res);
     }
     handle(req, res).catch((error) => {
       console.error(`Failed to handle request for ${req.url}`, error);

@@ -3,7 +3,7 @@ import { hashKey } from "@/lib/keys/format";
 import { authenticateRootKey, type RootKeyAuth } from "@/lib/rootkeys/data";
 import type { RootKeyPermission } from "@/lib/rootkeys/schemas";
 import { TtlLru } from "@/lib/verify/lru";
-import { type ApiReply, toResponse } from "./exchange";
+import { type ApiReply, type Maybe, andThen, toResponse } from "./exchange";
 import { apiErrorReply } from "./responses";
 
 /**
@@ -33,26 +33,29 @@ export function bearerToken(request: {
   return BEARER.exec(request.headers.get("authorization") ?? "")?.[1] ?? null;
 }
 
-/** The root key behind a bearer token, from the short-lived cache; null if unknown. */
-export async function lookupRootKey(token: string): Promise<RootKeyAuth | null> {
+/**
+ * The root key behind a bearer token, from the short-lived cache (at once) or the
+ * database; null if unknown.
+ */
+export function lookupRootKey(token: string): Maybe<RootKeyAuth | null> {
   // Keyed by hash so no plaintext root key lingers in a long-lived map.
   const id = hashKey(token);
-  let auth = cache.get(id);
-  if (auth === undefined) {
-    auth = await authenticateRootKey(token);
+  const cached = cache.get(id);
+  if (cached !== undefined) return cached;
+  return authenticateRootKey(token).then((auth) => {
     cache.set(id, auth, ROOT_KEY_TTL_MS);
-  }
-  return auth;
+    return auth;
+  });
 }
 
 export type Authenticated = { ok: true; auth: RootKeyAuth } | { ok: false; response: Response };
 export type AuthenticatedReply = { ok: true; auth: RootKeyAuth } | { ok: false; reply: ApiReply };
 
 /** 401 without a known root key, 403 without `permission`; throws if the DB is down. */
-export async function authenticateFrom(
+export function authenticateFrom(
   request: { headers: { get(name: string): string | null } },
   permission: RootKeyPermission,
-): Promise<AuthenticatedReply> {
+): Maybe<AuthenticatedReply> {
   const token = bearerToken(request);
   if (!token) {
     return {
@@ -60,17 +63,18 @@ export async function authenticateFrom(
       reply: apiErrorReply("UNAUTHORIZED", "Send a root key: Authorization: Bearer <root key>."),
     };
   }
-  const auth = await lookupRootKey(token);
-  if (auth === null) {
-    return { ok: false, reply: apiErrorReply("UNAUTHORIZED", "Unknown or revoked root key.") };
-  }
-  if (!auth.permissions.includes(permission)) {
-    return {
-      ok: false,
-      reply: apiErrorReply("FORBIDDEN", `This root key lacks the ${permission} permission.`),
-    };
-  }
-  return { ok: true, auth };
+  return andThen(lookupRootKey(token), (auth): AuthenticatedReply => {
+    if (auth === null) {
+      return { ok: false, reply: apiErrorReply("UNAUTHORIZED", "Unknown or revoked root key.") };
+    }
+    if (!auth.permissions.includes(permission)) {
+      return {
+        ok: false,
+        reply: apiErrorReply("FORBIDDEN", `This root key lacks the ${permission} permission.`),
+      };
+    }
+    return { ok: true, auth };
+  });
 }
 
 /** authenticateFrom for a route handler's web Request. */

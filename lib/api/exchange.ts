@@ -4,14 +4,40 @@
 // take an ApiRequest and return an ApiReply, and each server adapts its own objects, so
 // the request handling itself exists once. See lib/api/node-exchange.ts for node:http.
 
+/**
+ * A value now or later. The verify handlers answer a cached key without awaiting
+ * anything: once Next.js has served a request, every promise in the process pays for its
+ * AsyncLocalStorage hooks (measured: a cached verification cost about three times as
+ * much when it awaited at every step), so the hot path stays synchronous until it needs
+ * I/O. The later side is always a native Promise (from an async function).
+ */
+export type Maybe<T> = T | Promise<T>;
+
+/** `next(value)`, at once when the value is there, else when it arrives. */
+export function andThen<T, U>(value: Maybe<T>, next: (value: T) => Maybe<U>): Maybe<U> {
+  return value instanceof Promise ? value.then(next) : next(value);
+}
+
+/** `run()`, with `onError` answering a throw or a rejection. */
+export function guarded<T>(run: () => Maybe<T>, onError: (error: unknown) => T): Maybe<T> {
+  let result: Maybe<T>;
+  try {
+    result = run();
+  } catch (error) {
+    return onError(error);
+  }
+  return result instanceof Promise ? result.catch(onError) : result;
+}
+
 /** What a handler reads from a request: headers (lower-case names) and the body. */
 export interface ApiRequest {
   readonly headers: { get(name: string): string | null };
   /**
-   * The body's bytes, or null as soon as more than `limit` bytes arrived; the rest is
-   * then not read, so an oversized body is never buffered whole.
+   * The body's bytes, or null when more than `limit` bytes arrived; the rest is not
+   * read, so an oversized body is never buffered whole. The node:http fast path reads
+   * the body before calling the handler and hands it over at once.
    */
-  readBody(limit: number): Promise<Uint8Array | null>;
+  readBody(limit: number): Maybe<Uint8Array | null>;
 }
 
 /** A complete answer: status, headers (lower-case names) and the body text. */

@@ -1,6 +1,13 @@
 import "server-only";
 import type { z } from "zod";
-import { type ApiReply, type ApiRequest, toResponse, webApiRequest } from "./exchange";
+import {
+  type ApiReply,
+  type ApiRequest,
+  type Maybe,
+  andThen,
+  toResponse,
+  webApiRequest,
+} from "./exchange";
 import { apiErrorReply, zodErrorReply } from "./responses";
 
 /** Bodies larger than this are refused before parsing (API bodies are small). */
@@ -23,13 +30,14 @@ const badBody = (message: string) =>
  * (chunked uploads). The body is read incrementally and abandoned as soon as it
  * passes the limit, so an oversized body is never buffered whole.
  */
-export async function readJsonObjectFrom(
-  request: ApiRequest,
-): Promise<ReadReply<Record<string, unknown>>> {
+export function readJsonObjectFrom(request: ApiRequest): Maybe<ReadReply<Record<string, unknown>>> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (Number.isFinite(declared) && declared > MAX_BODY_BYTES)
     return { ok: false, reply: tooLarge() };
-  const bytes = await request.readBody(MAX_BODY_BYTES);
+  return andThen(request.readBody(MAX_BODY_BYTES), parseJsonObject);
+}
+
+function parseJsonObject(bytes: Uint8Array | null): ReadReply<Record<string, unknown>> {
   if (bytes === null) return { ok: false, reply: tooLarge() };
   let raw: unknown;
   try {
@@ -46,15 +54,16 @@ export async function readJsonObjectFrom(
 }
 
 /** Reads a JSON body and validates it; a 400 names every wrong field. */
-export async function readJsonBodyFrom<S extends z.ZodType>(
+export function readJsonBodyFrom<S extends z.ZodType>(
   request: ApiRequest,
   schema: S,
-): Promise<ReadReply<z.output<S>>> {
-  const body = await readJsonObjectFrom(request);
-  if (!body.ok) return body;
-  const result = schema.safeParse(body.data);
-  if (!result.success) return { ok: false, reply: zodErrorReply(result.error) };
-  return { ok: true, data: result.data };
+): Maybe<ReadReply<z.output<S>>> {
+  return andThen(readJsonObjectFrom(request), (body): ReadReply<z.output<S>> => {
+    if (!body.ok) return body;
+    const result = schema.safeParse(body.data);
+    if (!result.success) return { ok: false, reply: zodErrorReply(result.error) };
+    return { ok: true, data: result.data };
+  });
 }
 
 function asResponse<T>(read: ReadReply<T>): Read<T> {

@@ -6,64 +6,62 @@ import type { ApiReply, ApiRequest } from "./exchange";
 // no web Request/Response or stream objects in between.
 
 /**
- * An ApiRequest over a node request. Header values are read as Next.js's request
- * handler would present them: repeated headers joined with ", ", and X-Forwarded-For
- * defaulting to the socket's address when the request carries none (Next.js sets it
- * that way before any route runs; lib/auth/request-info.ts relies on it).
+ * Reads the request's body (at most `limit` bytes; past that, or when Content-Length
+ * already says more, the rest is discarded unread and the body is null) and then calls
+ * `handle` with an ApiRequest over it. No promise is involved: the handler gets the
+ * body at once (see Maybe in exchange.ts).
+ *
+ * Header values are read as Next.js's request handler would present them: repeated
+ * headers joined with ", ", and X-Forwarded-For defaulting to the socket's address when
+ * the request carries none (Next.js sets it that way before any route runs;
+ * lib/auth/request-info.ts relies on it).
  */
-export function nodeApiRequest(req: IncomingMessage): ApiRequest {
-  return {
-    headers: {
-      get(name: string): string | null {
-        const value = req.headers[name];
-        if (value === undefined) {
-          return name === "x-forwarded-for" ? (req.socket.remoteAddress ?? null) : null;
-        }
-        return Array.isArray(value) ? value.join(", ") : value;
-      },
-    },
-    readBody: (limit) => readNodeBody(req, limit),
-  };
-}
-
-function readNodeBody(req: IncomingMessage, limit: number): Promise<Uint8Array | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const stop = () => {
-      req.off("data", onData);
-      req.off("end", onEnd);
-      req.off("error", onError);
-      req.off("close", onClose);
-    };
-    function onData(chunk: Buffer) {
-      size += chunk.length;
-      if (size > limit) {
-        stop();
-        // Whatever else arrives is discarded unread, so the connection stays usable.
-        req.resume();
-        resolve(null);
-        return;
+export function withNodeApiRequest(
+  req: IncomingMessage,
+  limit: number,
+  handle: (request: ApiRequest) => void,
+): void {
+  const headers = {
+    get(name: string): string | null {
+      const value = req.headers[name];
+      if (value === undefined) {
+        return name === "x-forwarded-for" ? (req.socket.remoteAddress ?? null) : null;
       }
-      chunks.push(chunk);
+      return Array.isArray(value) ? value.join(", ") : value;
+    },
+  };
+  // Declared too large: refused without reading (exchange.ts checks the header first).
+  const declared = Number(req.headers["content-length"] ?? "0");
+  if (Number.isFinite(declared) && declared > limit) {
+    handle({ headers, readBody: () => null });
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let done = false;
+  const finish = (body: Uint8Array | null) => {
+    if (done) return;
+    done = true;
+    req.off("data", onData);
+    req.off("end", onEnd);
+    handle({ headers, readBody: () => body });
+  };
+  function onData(chunk: Buffer) {
+    size += chunk.length;
+    if (size > limit) {
+      // Whatever else arrives is discarded unread, so the connection stays usable.
+      req.resume();
+      finish(null);
+      return;
     }
-    function onEnd() {
-      stop();
-      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
-    }
-    function onError(error: Error) {
-      stop();
-      reject(error);
-    }
-    function onClose() {
-      stop();
-      reject(new Error("the request was closed before its body ended"));
-    }
-    req.on("data", onData);
-    req.on("end", onEnd);
-    req.on("error", onError);
-    req.on("close", onClose);
-  });
+    chunks.push(chunk);
+  }
+  function onEnd() {
+    finish(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+  }
+  req.on("data", onData);
+  req.on("end", onEnd);
+  // A client that goes away mid-body gets no answer; nothing was decided for it.
 }
 
 /**

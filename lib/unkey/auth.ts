@@ -1,6 +1,6 @@
 import "server-only";
 import { bearerToken, lookupRootKey } from "@/lib/api/auth";
-import { type ApiReply, toResponse } from "@/lib/api/exchange";
+import { type ApiReply, type Maybe, andThen, toResponse } from "@/lib/api/exchange";
 import type { RootKeyAuth } from "@/lib/rootkeys/data";
 import type { RootKeyPermission } from "@/lib/rootkeys/schemas";
 import { v2ErrorReply } from "./envelope";
@@ -12,11 +12,13 @@ type HeaderSource = { headers: { get(name: string): string | null } };
  * malformed Authorization header, 401 for an unknown or revoked root key, 403 for a
  * root key without the permission.
  */
-export async function authenticateV2From(
+type AuthenticatedV2 = { ok: true; auth: RootKeyAuth } | { ok: false; reply: ApiReply };
+
+export function authenticateV2From(
   request: HeaderSource,
   requestId: string,
   permission: RootKeyPermission,
-): Promise<{ ok: true; auth: RootKeyAuth } | { ok: false; reply: ApiReply }> {
+): Maybe<AuthenticatedV2> {
   const token = bearerToken(request);
   if (!token) {
     return {
@@ -36,24 +38,25 @@ export async function authenticateV2From(
       ),
     };
   }
-  const auth = await lookupRootKey(token);
-  if (!auth)
-    return {
-      ok: false,
-      reply: v2ErrorReply(request, requestId, 401, "The root key is unknown or revoked."),
-    };
-  if (!auth.permissions.includes(permission)) {
-    return {
-      ok: false,
-      reply: v2ErrorReply(
-        request,
-        requestId,
-        403,
-        `The root key lacks the ${permission} permission.`,
-      ),
-    };
-  }
-  return { ok: true, auth };
+  return andThen(lookupRootKey(token), (auth): AuthenticatedV2 => {
+    if (!auth)
+      return {
+        ok: false,
+        reply: v2ErrorReply(request, requestId, 401, "The root key is unknown or revoked."),
+      };
+    if (!auth.permissions.includes(permission)) {
+      return {
+        ok: false,
+        reply: v2ErrorReply(
+          request,
+          requestId,
+          403,
+          `The root key lacks the ${permission} permission.`,
+        ),
+      };
+    }
+    return { ok: true, auth };
+  });
 }
 
 /** authenticateV2From for a route handler's web Request. */

@@ -1,18 +1,35 @@
 import "server-only";
 import type { z } from "zod";
-import { type ApiReply, type ApiRequest, toResponse, webApiRequest } from "@/lib/api/exchange";
+import {
+  type ApiReply,
+  type ApiRequest,
+  type Maybe,
+  andThen,
+  toResponse,
+  webApiRequest,
+} from "@/lib/api/exchange";
 import { readJsonObjectFrom } from "@/lib/api/http";
 import { v2ErrorReply } from "./envelope";
 
 type ReadReply<T> = { ok: true; data: T } | { ok: false; reply: ApiReply };
 
 /** Reads and validates a v2 body; a 400 lists each wrong field as `body.<path>`. */
-export async function readV2BodyFrom<S extends z.ZodType>(
+export function readV2BodyFrom<S extends z.ZodType>(
   request: ApiRequest,
   requestId: string,
   schema: S,
-): Promise<ReadReply<z.output<S>>> {
-  const body = await readJsonObjectFrom(request);
+): Maybe<ReadReply<z.output<S>>> {
+  return andThen(readJsonObjectFrom(request), (body) =>
+    validated(request, requestId, schema, body),
+  );
+}
+
+function validated<S extends z.ZodType>(
+  request: ApiRequest,
+  requestId: string,
+  schema: S,
+  body: ReadReply<Record<string, unknown>>,
+): ReadReply<z.output<S>> {
   if (!body.ok) {
     const detail = "The request body must be a JSON object of at most 16 KB.";
     return {

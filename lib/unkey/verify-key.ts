@@ -1,10 +1,10 @@
 import "server-only";
 import { z } from "zod";
-import type { ApiReply, ApiRequest } from "@/lib/api/exchange";
+import { type ApiReply, type ApiRequest, guarded, type Maybe, andThen } from "@/lib/api/exchange";
 import { countNotFound, notFoundRetryAfter } from "@/lib/api/not-found-limiter";
 import { clientIpFrom } from "@/lib/auth/request-info";
 import { MAX_KEY_LENGTH } from "@/lib/keys/format";
-import { VerifyUnavailableError, verifyKey } from "@/lib/verify/engine";
+import { VerifyUnavailableError, verifyKeyNow } from "@/lib/verify/engine";
 import type { VerifyCode, VerifyResult } from "@/lib/verify/result";
 import { PERMISSION_QUERY_MAX_LENGTH, parsePermissionQuery } from "@/lib/verify/scopes";
 import { WINDOW_MS } from "@/lib/verify/windows";
@@ -76,73 +76,83 @@ export function toV2Data(result: VerifyResult): Record<string, unknown> {
   return data;
 }
 
-async function verifyKeyV2(request: ApiRequest, requestId: string): Promise<ApiReply> {
-  const authenticated = await authenticateV2From(request, requestId, "keys:verify");
-  if (!authenticated.ok) return authenticated.reply;
-  const { auth } = authenticated;
-  const callerIp = clientIpFrom(request.headers);
-  const retryAfter = notFoundRetryAfter(auth.rootKeyId, callerIp);
-  if (retryAfter > 0)
-    return v2ErrorReply(
-      request,
-      requestId,
-      429,
-      "Too many unknown keys from this caller; try again later.",
-    );
-  const body = await readV2BodyFrom(request, requestId, verifyKeyV2Schema);
-  if (!body.ok) return body.reply;
-  const { key, permissions, credits, ratelimits, tags } = body.data;
-  // The key's limits are its minute, hour and day windows; asking for any other name
-  // is the contract's "unknown rate limit" (412). All windows always apply together.
-  const unknown = ratelimits?.find((r) => !(WINDOWS as readonly string[]).includes(r.name));
-  if (unknown)
-    return v2ErrorReply(
-      request,
-      requestId,
-      412,
-      `Rate limit "${unknown.name}" does not exist; keys have minute, hour and day.`,
-    );
-  let scopeQuery: ReturnType<typeof parsePermissionQuery> | undefined;
-  if (permissions) {
-    scopeQuery = parsePermissionQuery(permissions);
-    if (!scopeQuery.ok) {
-      return v2ErrorReply(request, requestId, 400, scopeQuery.error, [
-        { location: "body.permissions", message: scopeQuery.error },
-      ]);
-    }
-  }
-  try {
-    const result = await verifyKey(
-      {
-        key,
-        scopeQuery: scopeQuery?.ok ? scopeQuery.value : undefined,
-        // The contract charges 1 credit by default; keys without a budget ignore cost.
-        cost: credits?.cost ?? 1,
-        ip: callerIp,
-        tags,
-      },
-      { tenantId: auth.tenantId, rootKeyId: auth.rootKeyId },
-    );
-    if (result.code === "NOT_FOUND") countNotFound(auth.rootKeyId, callerIp);
-    return v2OkReply(requestId, toV2Data(result));
-  } catch (error) {
-    if (!(error instanceof VerifyUnavailableError)) {
-      console.error("[v2 verify] failed:", error instanceof Error ? error.message : error);
-    }
-    return v2ErrorReply(request, requestId, 503, "cannot verify");
-  }
+function verifyKeyV2(request: ApiRequest, requestId: string): Maybe<ApiReply> {
+  return andThen(authenticateV2From(request, requestId, "keys:verify"), (authenticated) => {
+    if (!authenticated.ok) return authenticated.reply;
+    const { auth } = authenticated;
+    const callerIp = clientIpFrom(request.headers);
+    const retryAfter = notFoundRetryAfter(auth.rootKeyId, callerIp);
+    if (retryAfter > 0)
+      return v2ErrorReply(
+        request,
+        requestId,
+        429,
+        "Too many unknown keys from this caller; try again later.",
+      );
+    return andThen(readV2BodyFrom(request, requestId, verifyKeyV2Schema), (body) => {
+      if (!body.ok) return body.reply;
+      const { key, permissions, credits, ratelimits, tags } = body.data;
+      // The key's limits are its minute, hour and day windows; asking for any other name
+      // is the contract's "unknown rate limit" (412). All windows always apply together.
+      const unknown = ratelimits?.find((r) => !(WINDOWS as readonly string[]).includes(r.name));
+      if (unknown)
+        return v2ErrorReply(
+          request,
+          requestId,
+          412,
+          `Rate limit "${unknown.name}" does not exist; keys have minute, hour and day.`,
+        );
+      let scopeQuery: ReturnType<typeof parsePermissionQuery> | undefined;
+      if (permissions) {
+        scopeQuery = parsePermissionQuery(permissions);
+        if (!scopeQuery.ok) {
+          return v2ErrorReply(request, requestId, 400, scopeQuery.error, [
+            { location: "body.permissions", message: scopeQuery.error },
+          ]);
+        }
+      }
+      const verifyFailed = (error: unknown): ApiReply => {
+        if (!(error instanceof VerifyUnavailableError)) {
+          console.error("[v2 verify] failed:", error instanceof Error ? error.message : error);
+        }
+        return v2ErrorReply(request, requestId, 503, "cannot verify");
+      };
+      return guarded(
+        () =>
+          andThen(
+            verifyKeyNow(
+              {
+                key,
+                scopeQuery: scopeQuery?.ok ? scopeQuery.value : undefined,
+                // The contract charges 1 credit by default; keys without a budget ignore cost.
+                cost: credits?.cost ?? 1,
+                ip: callerIp,
+                tags,
+              },
+              { tenantId: auth.tenantId, rootKeyId: auth.rootKeyId },
+            ),
+            (result) => {
+              if (result.code === "NOT_FOUND") countNotFound(auth.rootKeyId, callerIp);
+              return v2OkReply(requestId, toV2Data(result));
+            },
+          ),
+        verifyFailed,
+      );
+    });
+  });
 }
 
 /**
  * POST /v2/keys.verifyKey. Served by the route handler under `next dev` and by the
  * node:http fast path of scripts/server.mjs in production; both call this.
  */
-export async function handleVerifyKeyV2(request: ApiRequest): Promise<ApiReply> {
+export function handleVerifyKeyV2(request: ApiRequest): Maybe<ApiReply> {
   const requestId = newRequestId();
-  try {
-    return await verifyKeyV2(request, requestId);
-  } catch (error) {
-    console.error("[v2 verify] failed:", error instanceof Error ? error.message : error);
-    return v2ErrorReply(request, requestId, 503, "cannot verify");
-  }
+  return guarded(
+    () => verifyKeyV2(request, requestId),
+    (error) => {
+      console.error("[v2 verify] failed:", error instanceof Error ? error.message : error);
+      return v2ErrorReply(request, requestId, 503, "cannot verify");
+    },
+  );
 }

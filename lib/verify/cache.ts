@@ -57,10 +57,21 @@ export function clearKeyCache(): void {
   state.inFlight.clear();
 }
 
+/**
+ * The record for a hash, null for an unknown hash: at once when cached, else from the
+ * database (rejects when it is down).
+ */
+export function keyRecordNow(hash: string): KeyRecord | null | Promise<KeyRecord | null> {
+  const cached = state.entries.get(hash);
+  return cached !== undefined ? cached : loadThroughCache(hash);
+}
+
 /** The record for a hash, null for an unknown hash; throws when the database is down. */
 export async function getKeyRecord(hash: string): Promise<KeyRecord | null> {
-  const cached = state.entries.get(hash);
-  if (cached !== undefined) return cached;
+  return keyRecordNow(hash);
+}
+
+function loadThroughCache(hash: string): Promise<KeyRecord | null> {
   const pending = state.inFlight.get(hash);
   if (pending) return pending;
   const epoch = state.epoch;

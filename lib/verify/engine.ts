@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { hashKey, parseKey } from "@/lib/keys/format";
 import { recordUsage } from "@/lib/usage/buffer";
 import { reserveBudget } from "./budget";
-import { getKeyRecord, invalidateKeyHashes } from "./cache";
+import { invalidateKeyHashes, keyRecordNow } from "./cache";
 import type { WindowState } from "./counters";
 import { counters } from "./counters-provider";
 import type { KeyRecord } from "./record";
@@ -50,6 +50,25 @@ function refunded(windows: readonly WindowState[]): WindowState[] {
   return windows.map((w) => ({ ...w, remaining: Math.min(w.limit, w.remaining + 1) }));
 }
 
+/** The decision for a key that was found, with nothing reserved. */
+function foundDecision(
+  record: KeyRecord,
+  code: VerifyCode,
+  requestId: string,
+  windows: readonly WindowState[],
+  budget: BudgetState | null,
+): Decision {
+  return {
+    result: foundResult(record, code, requestId, {
+      budget,
+      ratelimits: toRateLimitStates(windows),
+    }),
+    keyId: record.id,
+    reservedCents: 0,
+    persisted: false,
+  };
+}
+
 /**
  * Rate limits, then the budget. The two live in different stores (memory or Redis, and
  * PostgreSQL), so they cannot be one atomic step; instead the rate-limit slot is taken
@@ -58,26 +77,30 @@ function refunded(windows: readonly WindowState[]): WindowState[] {
  * is held, so a concurrent call may be rate limited slightly early; no call is ever let
  * through beyond a limit or a budget.
  */
-async function consumeAndReserve(
+function consumeAndReserve(
+  record: KeyRecord,
+  hash: string,
+  input: VerifyInput,
+  now: number,
+  requestId: string,
+): Decision | Promise<Decision> {
+  // Nothing to count and nothing to reserve: decided now, with no store involved (the
+  // same answer the stores' path below gives such a key).
+  if (record.limits.length === 0 && (record.budget === null || (input.cost ?? 0) <= 0)) {
+    return foundDecision(record, "VALID", requestId, [], lastKnownBudget(record, now));
+  }
+  return consumeAndReserveInStores(record, hash, input, now, requestId);
+}
+
+async function consumeAndReserveInStores(
   record: KeyRecord,
   hash: string,
   input: VerifyInput,
   now: number,
   requestId: string,
 ): Promise<Decision> {
-  const found = (
-    code: VerifyCode,
-    windows: readonly WindowState[],
-    budget: BudgetState | null,
-  ) => ({
-    result: foundResult(record, code, requestId, {
-      budget,
-      ratelimits: toRateLimitStates(windows),
-    }),
-    keyId: record.id,
-    reservedCents: 0,
-    persisted: false,
-  });
+  const found = (code: VerifyCode, windows: readonly WindowState[], budget: BudgetState | null) =>
+    foundDecision(record, code, requestId, windows, budget);
   let windows: WindowState[] = [];
   if (record.limits.length > 0) {
     const consumed = await counters()
@@ -136,63 +159,84 @@ async function consumeAndReserve(
   return found(reservation.status === "SUSPENDED" ? "SUSPENDED" : "REVOKED", [], null);
 }
 
-async function decide(
+function decide(
   input: VerifyInput,
   ctx: VerifyContext,
   now: number,
   requestId: string,
-): Promise<Decision> {
+): Decision | Promise<Decision> {
   const missing = { result: notFound(requestId), keyId: null, reservedCents: 0, persisted: false };
   // Shape and checksum first: random strings never reach the cache or the database.
   if (parseKey(input.key) === null) return missing;
   const hash = hashKey(input.key);
-  const record = await getKeyRecord(hash).catch((error: unknown) => {
+  const decideFor = (record: KeyRecord | null): Decision | Promise<Decision> => {
+    // Another tenant's key is answered exactly like an unknown one: existence must not leak.
+    if (record === null || record.tenantId !== ctx.tenantId) return missing;
+    // A rolled-away secret stops existing when its grace period ends.
+    if (record.graceEndsAt !== null && record.graceEndsAt.getTime() <= now) return missing;
+    const denied = checkKeyRules(record, input, now);
+    if (denied !== null) {
+      const result = foundResult(record, denied, requestId, {
+        budget: lastKnownBudget(record, now),
+        ratelimits: [],
+      });
+      return { result, keyId: record.id, reservedCents: 0, persisted: false };
+    }
+    return consumeAndReserve(record, hash, input, now, requestId);
+  };
+  // A cached record (or cached "unknown") is decided at once; a miss reads the database.
+  const record = keyRecordNow(hash);
+  if (!(record instanceof Promise)) return decideFor(record);
+  return record.then(decideFor, (error: unknown) => {
     throw new VerifyUnavailableError("cannot verify", { cause: error });
   });
-  // Another tenant's key is answered exactly like an unknown one: existence must not leak.
-  if (record === null || record.tenantId !== ctx.tenantId) return missing;
-  // A rolled-away secret stops existing when its grace period ends.
-  if (record.graceEndsAt !== null && record.graceEndsAt.getTime() <= now) return missing;
-  const denied = checkKeyRules(record, input, now);
-  if (denied !== null) {
-    const result = foundResult(record, denied, requestId, {
-      budget: lastKnownBudget(record, now),
-      ratelimits: [],
-    });
-    return { result, keyId: record.id, reservedCents: 0, persisted: false };
-  }
-  return consumeAndReserve(record, hash, input, now, requestId);
 }
 
 /**
  * Verifies a key for the tenant of the calling root key (PRODUCT §4.1, in its check
- * order) and buffers a usage event for the call. Throws VerifyUnavailableError when the
- * database or Redis cannot be reached for a decision; it never guesses VALID.
+ * order) and buffers a usage event for the call. Rejects with VerifyUnavailableError
+ * when the database or Redis cannot be reached for a decision; it never guesses VALID.
  */
 export async function verifyKey(
   input: VerifyInput,
   ctx: VerifyContext,
   options: { now?: number } = {},
 ): Promise<VerifyResult> {
+  return verifyKeyNow(input, ctx, options);
+}
+
+/**
+ * verifyKey, answered at once (no promise) when everything it needs is in memory: a
+ * cached key record and no rate-limit counter or budget to consult. The verify handlers
+ * use this; see Maybe in lib/api/exchange.ts for why.
+ */
+export function verifyKeyNow(
+  input: VerifyInput,
+  ctx: VerifyContext,
+  options: { now?: number } = {},
+): VerifyResult | Promise<VerifyResult> {
   const started = performance.now();
   const now = options.now ?? Date.now();
   const requestId = newRequestId();
-  const decision = await decide(input, ctx, now, requestId);
-  recordUsage({
-    tenantId: ctx.tenantId,
-    keyId: decision.keyId,
-    time: now,
-    kind: "VERIFY",
-    outcome: decision.result.code,
-    costCents: decision.reservedCents,
-    tokens: 0,
-    endpoint: input.endpoint ?? null,
-    resource: input.resource ?? null,
-    ip: input.ip ?? null,
-    latencyUs: Math.round((performance.now() - started) * 1000),
-    requestId: null,
-    rollupCostCents: decision.reservedCents,
-    persisted: decision.persisted,
-  });
-  return decision.result;
+  const record = (decision: Decision): VerifyResult => {
+    recordUsage({
+      tenantId: ctx.tenantId,
+      keyId: decision.keyId,
+      time: now,
+      kind: "VERIFY",
+      outcome: decision.result.code,
+      costCents: decision.reservedCents,
+      tokens: 0,
+      endpoint: input.endpoint ?? null,
+      resource: input.resource ?? null,
+      ip: input.ip ?? null,
+      latencyUs: Math.round((performance.now() - started) * 1000),
+      requestId: null,
+      rollupCostCents: decision.reservedCents,
+      persisted: decision.persisted,
+    });
+    return decision.result;
+  };
+  const decision = decide(input, ctx, now, requestId);
+  return decision instanceof Promise ? decision.then(record) : record(decision);
 }
