@@ -67,33 +67,50 @@ type Bucket = {
   tokens: number;
 };
 
+/** Adds `b` to its bucket; `b` must be a fresh object (it may become the bucket). */
+function addTo(buckets: Map<string, Bucket>, b: Bucket): void {
+  const id = `${b.tenantId}\u0000${b.keyId}\u0000${b.bucket}\u0000${b.outcome}`;
+  const current = buckets.get(id);
+  if (current) {
+    current.count += b.count;
+    current.cost += b.cost;
+    current.tokens += b.tokens;
+  } else {
+    buckets.set(id, b);
+  }
+}
+
+// A fixed order makes concurrent flushes (several instances) lock rows in the same
+// order, so their upserts cannot deadlock.
+function inLockOrder(buckets: Map<string, Bucket>): Bucket[] {
+  return [...buckets.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+}
+
 /** Aggregates the batch in memory first, so each bucket is one row of the upsert. */
 export function aggregate(events: readonly UsageEventInput[], bucketMs: number): Bucket[] {
   const buckets = new Map<string, Bucket>();
   for (const e of events) {
-    const bucket = e.time - (e.time % bucketMs);
-    const keyId = e.keyId ?? "";
-    const id = `${e.tenantId}\u0000${keyId}\u0000${bucket}\u0000${e.outcome}`;
-    const current = buckets.get(id);
-    if (current) {
-      current.count++;
-      current.cost += e.rollupCostCents;
-      current.tokens += e.tokens;
-    } else {
-      buckets.set(id, {
-        tenantId: e.tenantId,
-        keyId,
-        bucket,
-        outcome: e.outcome,
-        count: 1,
-        cost: e.rollupCostCents,
-        tokens: e.tokens,
-      });
-    }
+    addTo(buckets, {
+      tenantId: e.tenantId,
+      keyId: e.keyId ?? "",
+      bucket: e.time - (e.time % bucketMs),
+      outcome: e.outcome,
+      count: 1,
+      cost: e.rollupCostCents,
+      tokens: e.tokens,
+    });
   }
-  // A fixed order makes concurrent flushes (several instances) lock rows in the same
-  // order, so their upserts cannot deadlock.
-  return [...buckets.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+  return inLockOrder(buckets);
+}
+
+/**
+ * The same totals in coarser buckets, from finer ones rather than from every event again
+ * (an hour and a UTC day are whole numbers of minutes since the epoch).
+ */
+export function coarsen(finer: readonly Bucket[], bucketMs: number): Bucket[] {
+  const buckets = new Map<string, Bucket>();
+  for (const b of finer) addTo(buckets, { ...b, bucket: b.bucket - (b.bucket % bucketMs) });
+  return inLockOrder(buckets);
 }
 
 const MINUTE_MS = 60_000;
@@ -255,8 +272,9 @@ export function batchStatements(events: readonly UsageEventInput[]): Statement[]
     [HOUR_MS, "UsageHour", "UsageTenantHour"],
     [DAY_MS, "UsageDay", "UsageTenantDay"],
   ];
+  let buckets: Bucket[] = [];
   for (const [bucketMs, table, tenantTable] of rollups) {
-    const buckets = aggregate(events, bucketMs);
+    buckets = bucketMs === MINUTE_MS ? aggregate(events, bucketMs) : coarsen(buckets, bucketMs);
     for (const part of chunks(buckets, MAX_ROWS_PER_STATEMENT))
       statements.push(upsertRollup(table, part));
     for (const part of chunks(tenantBuckets(buckets), MAX_ROWS_PER_STATEMENT))
