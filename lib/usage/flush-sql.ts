@@ -266,7 +266,15 @@ export function batchStatements(events: readonly UsageEventInput[]): Statement[]
   const fresh = events.filter((e) => !e.persisted);
   for (const part of chunks(fresh, MAX_ROWS_PER_STATEMENT)) statements.push(insertEvents(part));
   // Tables are always written in this order, each in sorted row order, so concurrent
-  // flushes from several instances take their row locks in one global order.
+  // flushes (two per instance, and several instances) take their row locks in one global
+  // order and cannot deadlock. The order also decides how much two flushes overlap: rows
+  // they share (the current minute's buckets of the same keys) make the second wait for
+  // the first to commit, so the large per-event writes (raw events, client IPs) come
+  // first and run side by side, and the shared rollup rows are locked last, only for the
+  // end of the transaction. lastUsedAt comes after them: verify's budget reservations
+  // lock ApiKey rows too, and should wait for a flush as briefly as possible.
+  for (const part of chunks(clientIps(events), MAX_ROWS_PER_STATEMENT))
+    statements.push(upsertClientIps(part));
   const rollups: [number, KeyRollup, TenantRollup][] = [
     [MINUTE_MS, "UsageMinute", "UsageTenantMinute"],
     [HOUR_MS, "UsageHour", "UsageTenantHour"],
@@ -280,8 +288,6 @@ export function batchStatements(events: readonly UsageEventInput[]): Statement[]
     for (const part of chunks(tenantBuckets(buckets), MAX_ROWS_PER_STATEMENT))
       statements.push(upsertTenantRollup(tenantTable, part));
   }
-  for (const part of chunks(clientIps(events), MAX_ROWS_PER_STATEMENT))
-    statements.push(upsertClientIps(part));
   const touch = touchKeys(events);
   if (touch) statements.push(touch);
   return statements;
