@@ -28,7 +28,8 @@ async function insertKeys(tenantId: string, rows: KeyFields[]): Promise<string[]
   const data = rows.map((row, i) => ({
     tenantId,
     hash: randomBytes(32).toString("hex"),
-    start: `kp_${randomChars(4)}`,
+    // Generated starts begin with "r", so they never match the searches for "kp_Zq…".
+    start: `kp_r${randomChars(3)}`,
     last4: randomChars(4),
     createdAt: new Date(base + i * 60_000),
     ...row,
