@@ -19,7 +19,8 @@
 //   5. the key list query on 100k keys;
 //   6. the usage chart queries on 10M events (scripts/bench/usage.mjs).
 //
-// Tunables: BENCH_DURATION (s per load run, 10), BENCH_CONNECTIONS (20), BENCH_KEYS (keys
+// BENCH_ONLY picks sections by name, comma-separated: verify, ingest, list, usage (all
+// when unset); the baseline always runs. Tunables: BENCH_DURATION (s per load run, 10), BENCH_CONNECTIONS (20), BENCH_KEYS (keys
 // for the list, 100,000), BENCH_VERIFY_KEYS (100,000), BENCH_EVENTS (500,000).
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -39,6 +40,18 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const VERIFY_KEYS = Number(process.env.BENCH_VERIFY_KEYS ?? 100_000);
 const FIXED_RATE = 1_000;
+const SECTIONS = ["verify", "ingest", "list", "usage"];
+const ONLY = (process.env.BENCH_ONLY ?? "")
+  .split(",")
+  .map((s) => s.trim())
+  .filter(Boolean);
+for (const name of ONLY) {
+  if (!SECTIONS.includes(name)) {
+    console.error(`BENCH_ONLY: unknown section "${name}" (sections: ${SECTIONS.join(", ")})`);
+    process.exit(2);
+  }
+}
+const wanted = (section) => ONLY.length === 0 || ONLY.includes(section);
 const TSX = ["node_modules/.bin/tsx", "--conditions=react-server"];
 const VERIFY_PATH = "/api/v1/keys/verify";
 
@@ -559,8 +572,17 @@ async function main() {
   const base = await baseline();
 
   const { env, postgres } = await makeDatabase();
-  await run(["scripts/seed-keys.mjs", "--count", String(KEYS)], env);
-  if (postgres) {
+  if (wanted("verify") || wanted("list") || wanted("ingest")) {
+    await run(["scripts/seed-keys.mjs", "--count", String(KEYS)], env);
+  }
+  if (!wanted("verify")) {
+    row(
+      "baseline: bare node:http, fixed JSON",
+      perSecond(base.rps),
+      `p50 ${ms(base.p50)}, p99 ${ms(base.p99)}`,
+      "",
+    );
+  } else if (postgres) {
     await verifySections(env, tmp, base);
   } else {
     console.log("\nverify sections skipped: they need PostgreSQL (set DATABASE_URL).");
@@ -572,9 +594,9 @@ async function main() {
     );
     row("verify sections", "skipped", "need PostgreSQL (DATABASE_URL)", "");
   }
-  await ingestion(env);
-  await keyList(env);
-  await usageCharts({ env, postgres, run, row, tsx: TSX });
+  if (wanted("ingest")) await ingestion(env);
+  if (wanted("list")) await keyList(env);
+  if (wanted("usage")) await usageCharts({ env, postgres, run, row, tsx: TSX });
 
   printSummary();
   console.log(
