@@ -6,7 +6,8 @@
 //
 // Creates the tenant (slug, default "usage-demo") and API keys up to --keys if missing,
 // then writes about --events usage events over the last --days days into UsageEvent and
-// builds every rollup from them (per-key and tenant-wide minute/hour/day, client IPs),
+// builds every rollup from them (per-key and tenant-wide minute/hour/day, per-key day
+// totals, client IPs),
 // plus budgets on a few keys and `lastUsedAt`. A tenant that already has usage is refused
 // unless --replace (which deletes that tenant's usage first). Writes to the PostgreSQL in
 // DATABASE_URL, or to the embedded PGlite under KEYPLANE_DATA_DIR (stop the app first).
@@ -136,6 +137,7 @@ async function deleteUsage(db, tenantId) {
     "UsageTenantMinute",
     "UsageTenantHour",
     "UsageTenantDay",
+    "UsageKeyDay",
     "UsageClientIp",
   ]) {
     const result = await db.query(`DELETE FROM "${table}" WHERE "tenantId" = $1`, [tenantId]);
@@ -254,6 +256,16 @@ INSERT INTO "${table}" ("tenantId", "bucket", "outcome", "count", "costCents", "
 SELECT "tenantId", "bucket", "outcome", sum("count"), sum("costCents"), sum("tokens")
 FROM "${from}" WHERE "tenantId" = $1 GROUP BY 1, 2, 3`;
 
+// Per-key day totals over all outcomes, with the flush's definitions: requests are
+// verifications (not REPORTED), denials the ones neither VALID nor REPORTED.
+const KEY_DAYS = `
+INSERT INTO "UsageKeyDay" ("tenantId", "keyId", "bucket", "requests", "denials", "costCents", "tokens")
+SELECT "tenantId", "keyId", "bucket",
+  COALESCE(sum("count") FILTER (WHERE "outcome" <> 'REPORTED'), 0),
+  COALESCE(sum("count") FILTER (WHERE "outcome" NOT IN ('VALID', 'REPORTED')), 0),
+  sum("costCents"), sum("tokens")
+FROM "UsageDay" WHERE "tenantId" = $1 GROUP BY 1, 2, 3 ORDER BY 3`;
+
 const CLIENT_IPS = `
 INSERT INTO "UsageClientIp" ("tenantId", "keyId", "ip", "firstSeen", "lastSeen", "count")
 SELECT "tenantId", "keyId", "ip", min("time"), max("time"), count(*)
@@ -370,6 +382,9 @@ export async function seedUsage(db, opts) {
   await step("UsageTenantDay", async () =>
     rows(await db.query(rollupTenant("UsageTenantDay", "UsageDay"), [tenant.id])),
   );
+  await step("UsageKeyDay (from UsageDay)", async () =>
+    rows(await db.query(KEY_DAYS, [tenant.id])),
+  );
   await step("UsageClientIp", async () => rows(await db.query(CLIENT_IPS, [tenant.id])));
   const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
   await step("budgets", async () => rows(await db.query(BUDGETS, [tenant.id, iso(monthStart)])));
@@ -384,6 +399,7 @@ export async function seedUsage(db, opts) {
       "UsageTenantMinute",
       "UsageTenantHour",
       "UsageTenantDay",
+      "UsageKeyDay",
       "UsageClientIp",
       "ApiKey",
     ]) {

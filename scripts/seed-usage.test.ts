@@ -73,6 +73,27 @@ describe.runIf(testsUsePostgres)("seed-usage", () => {
       ).toBe(JSON.stringify(raw, (_, v) => (typeof v === "bigint" ? Number(v) : v)));
     }
 
+    // Per-key day totals over all outcomes, with the charts' definitions.
+    const keyDaysRaw = await db().$queryRawUnsafe<unknown[]>(
+      `SELECT COALESCE("keyId", '') AS "keyId", date_trunc('day', "time") AS "bucket",
+         count(*) FILTER (WHERE "outcome" <> 'REPORTED')::int8 AS "requests",
+         count(*) FILTER (WHERE "outcome" NOT IN ('VALID', 'REPORTED'))::int8 AS "denials",
+         sum("costCents")::int8 AS "cost", sum("tokens")::int8 AS "tokens"
+       FROM "UsageEvent" WHERE "tenantId" = $1 GROUP BY 1, 2 ORDER BY 1, 2`,
+      tenantId,
+    );
+    const keyDaysStored = await db().$queryRawUnsafe<unknown[]>(
+      `SELECT "keyId", "bucket", "requests"::int8 AS "requests", "denials"::int8 AS "denials",
+         "costCents"::int8 AS "cost", "tokens"::int8 AS "tokens"
+       FROM "UsageKeyDay" WHERE "tenantId" = $1 ORDER BY 1, 2`,
+      tenantId,
+    );
+    expect(keyDaysStored.length).toBeGreaterThan(0);
+    expect(
+      JSON.stringify(keyDaysStored, (_, v) => (typeof v === "bigint" ? Number(v) : v)),
+      "UsageKeyDay",
+    ).toBe(JSON.stringify(keyDaysRaw, (_, v) => (typeof v === "bigint" ? Number(v) : v)));
+
     const [shape] = await db().$queryRawUnsafe<
       { denials: number; reports: number; unknown: number; keysWithUsage: number }[]
     >(

@@ -33,7 +33,9 @@ export { parseUsageRange, usageRetention } from "./range";
  * Charts read rollups, never raw events: tenant-wide charts read UsageTenantMinute/Hour/Day
  * (one row per bucket and outcome, however many keys there are), key charts read
  * UsageMinute/Hour/Day through ("keyId", "bucket"), and the range's granularity picks the
- * table (see range.ts). Only `recentEvents` reads UsageEvent, one page at a time through
+ * table (see range.ts). Per-key totals by day without the outcome split (top keys,
+ * sparklines, budget burn over days, the signals' baseline) read UsageKeyDay, one row per
+ * key and day. Only `recentEvents` reads UsageEvent, one page at a time through
  * ("keyId", "time").
  */
 
@@ -237,7 +239,10 @@ export async function budgetBurn(
   const readFrom = dayStartOfFrom;
   const monthOfFrom = monthStartUtc(from);
   const ids = keys.map((k) => k.id);
-  const table = Prisma.raw(`"${SOURCES[range.granularity].table}"`);
+  // Day ranges read the per-key day totals: one row per key and day, no outcomes to sum.
+  const table = Prisma.raw(
+    range.granularity === "day" ? `"UsageKeyDay"` : `"${SOURCES[range.granularity].table}"`,
+  );
   // Cost per key and bucket from the start of the range's first day up to now (the cost
   // after the range is what the anchoring subtracts), and the cost of the first month
   // before that day (what a MONTHLY budget had spent when the range starts).
@@ -250,7 +255,7 @@ export async function budgetBurn(
       GROUP BY 1, 2`,
     monthOfFrom < dayStartOfFrom
       ? db().$queryRaw<{ keyId: string; cost: Num }[]>`
-          SELECT "keyId", sum("costCents")::int8 AS "cost" FROM "UsageDay"
+          SELECT "keyId", sum("costCents")::int8 AS "cost" FROM "UsageKeyDay"
           WHERE "keyId" IN (${Prisma.join(ids)}) AND "tenantId" = ${ctx.tenantId}
             AND "bucket" >= ${new Date(monthOfFrom)} AND "bucket" < ${new Date(dayStartOfFrom)}
           GROUP BY 1`
@@ -326,8 +331,23 @@ export async function topKeys(
 ): Promise<TopKey[]> {
   assertCan(ctx, "tenant:read");
   const take = Math.min(Math.max(1, Math.trunc(limit) || 10), 100);
-  const table = Prisma.raw(`"${SOURCES[range.granularity].table}"`);
   const order = Prisma.raw(TOP_ORDER[metric]);
+  const where = Prisma.sql`WHERE "tenantId" = ${ctx.tenantId} AND "bucket" >= ${new Date(range.from)} AND "bucket" < ${new Date(range.to)}
+        AND "keyId" <> ''`;
+  // Day ranges (30 and 90 days) sum one UsageKeyDay row per key and day; finer ones sum
+  // the rollup's rows per outcome.
+  const totals =
+    range.granularity === "day"
+      ? Prisma.sql`SELECT "keyId", sum("requests")::int8 AS "requests",
+          sum("costCents")::int8 AS "costCents", sum("denials")::int8 AS "denials"
+        FROM "UsageKeyDay" ${where}
+        GROUP BY 1`
+      : Prisma.sql`SELECT "keyId",
+          sum("count") FILTER (WHERE "outcome" <> 'REPORTED')::int8 AS "requests",
+          sum("costCents")::int8 AS "costCents",
+          sum("count") FILTER (WHERE "outcome" NOT IN ('VALID', 'REPORTED'))::int8 AS "denials"
+        FROM ${Prisma.raw(`"${SOURCES[range.granularity].table}"`)} ${where}
+        GROUP BY 1`;
   const rows = await db().$queryRaw<
     {
       keyId: string;
@@ -339,16 +359,7 @@ export async function topKeys(
       denials: Num;
     }[]
   >`
-    WITH t AS (
-      SELECT "keyId",
-        sum("count") FILTER (WHERE "outcome" <> 'REPORTED')::int8 AS "requests",
-        sum("costCents")::int8 AS "costCents",
-        sum("count") FILTER (WHERE "outcome" NOT IN ('VALID', 'REPORTED'))::int8 AS "denials"
-      FROM ${table}
-      WHERE "tenantId" = ${ctx.tenantId} AND "bucket" >= ${new Date(range.from)} AND "bucket" < ${new Date(range.to)}
-        AND "keyId" <> ''
-      GROUP BY 1
-    ), top AS (
+    WITH t AS (${totals}), top AS (
       SELECT * FROM t WHERE COALESCE(${order}, 0) > 0
       ORDER BY ${order} DESC NULLS LAST, "keyId" LIMIT ${take}
     )
@@ -452,12 +463,12 @@ export async function sparklines(
   const today = now - (now % DAY_MS);
   const first = today - 6 * DAY_MS;
   for (const id of ids) out[id] = [0, 0, 0, 0, 0, 0, 0];
+  // Verifications are every outcome but REPORTED: UsageKeyDay's requests.
   const rows = await db().$queryRaw<{ keyId: string; bucket: Date; count: Num }[]>`
-    SELECT "keyId", "bucket", sum("count")::int8 AS "count"
-    FROM "UsageDay"
+    SELECT "keyId", "bucket", "requests" AS "count"
+    FROM "UsageKeyDay"
     WHERE "keyId" IN (${Prisma.join(ids)}) AND "tenantId" = ${ctx.tenantId}
-      AND "bucket" >= ${new Date(first)} AND "outcome" IN (${VERIFY_SQL})
-    GROUP BY 1, 2`;
+      AND "bucket" >= ${new Date(first)}`;
   for (const r of rows) {
     const day = Math.round((r.bucket.getTime() - first) / DAY_MS);
     const line = out[r.keyId];

@@ -6,7 +6,7 @@ import type { UsageEventInput } from "./types";
 /**
  * Writes one batch in one transaction: the raw events (one INSERT per batch), the per-key
  * and tenant-wide rollups per minute, hour and UTC day (upserts that add to existing
- * buckets), the per-key client IPs (first/last seen, count) and `lastUsedAt` of every
+ * buckets), the per-key day totals over all outcomes, the per-key client IPs (first/last seen, count) and `lastUsedAt` of every
  * key in the batch. One transaction keeps the rollups equal to the raw events: either
  * the whole batch lands or none of it does and it is retried.
  */
@@ -176,6 +176,61 @@ ON CONFLICT ("tenantId", "bucket", "outcome") DO UPDATE SET
   };
 }
 
+type KeyDay = {
+  tenantId: string;
+  keyId: string;
+  bucket: number;
+  requests: number;
+  denials: number;
+  cost: number;
+  tokens: number;
+};
+
+/**
+ * Folds day buckets over their outcomes into per-key day totals (UsageKeyDay), with the
+ * definitions the charts use: requests are verifications (every outcome but REPORTED),
+ * denials the verifications neither VALID nor REPORTED. Sorted like the other rollups.
+ */
+export function keyDays(days: readonly Bucket[]): KeyDay[] {
+  const out = new Map<string, KeyDay>();
+  for (const b of days) {
+    const id = `${b.tenantId}\u0000${b.keyId}\u0000${b.bucket}`;
+    let current = out.get(id);
+    if (!current) {
+      current = {
+        tenantId: b.tenantId,
+        keyId: b.keyId,
+        bucket: b.bucket,
+        requests: 0,
+        denials: 0,
+        cost: 0,
+        tokens: 0,
+      };
+      out.set(id, current);
+    }
+    if (b.outcome !== "REPORTED") current.requests += b.count;
+    if (b.outcome !== "REPORTED" && b.outcome !== "VALID") current.denials += b.count;
+    current.cost += b.cost;
+    current.tokens += b.tokens;
+  }
+  return [...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+}
+
+function upsertKeyDays(rows: readonly KeyDay[]): Statement {
+  const json = rows.map((r) => ({ ...r, bucket: iso(r.bucket) }));
+  return {
+    sql: `INSERT INTO "UsageKeyDay" ("tenantId", "keyId", "bucket", "requests", "denials", "costCents", "tokens")
+SELECT r."tenantId", r."keyId", r."bucket", r."requests", r."denials", r."cost", r."tokens"
+FROM json_to_recordset($1::json) AS r("tenantId" text, "keyId" text, "bucket" timestamp(3), "requests" int, "denials" int, "cost" bigint, "tokens" bigint)
+ON CONFLICT ("tenantId", "bucket", "keyId") DO UPDATE SET
+  "requests" = "UsageKeyDay"."requests" + EXCLUDED."requests",
+  "denials" = "UsageKeyDay"."denials" + EXCLUDED."denials",
+  "costCents" = "UsageKeyDay"."costCents" + EXCLUDED."costCents",
+  "tokens" = "UsageKeyDay"."tokens" + EXCLUDED."tokens"`,
+    params: [JSON.stringify(json)],
+  };
+}
+
 type ClientIp = {
   tenantId: string;
   keyId: string;
@@ -288,6 +343,9 @@ export function batchStatements(events: readonly UsageEventInput[]): Statement[]
     for (const part of chunks(tenantBuckets(buckets), MAX_ROWS_PER_STATEMENT))
       statements.push(upsertTenantRollup(tenantTable, part));
   }
+  // The day buckets are what the loop ended with.
+  for (const part of chunks(keyDays(buckets), MAX_ROWS_PER_STATEMENT))
+    statements.push(upsertKeyDays(part));
   const touch = touchKeys(events);
   if (touch) statements.push(touch);
   return statements;

@@ -22,6 +22,7 @@ const TABLES = [
   ["UsageTenantHour", "bucket", KEEP.hourDays],
   ["UsageDay", "bucket", KEEP.dayDays],
   ["UsageTenantDay", "bucket", KEEP.dayDays],
+  ["UsageKeyDay", "bucket", KEEP.dayDays],
 ] as const;
 
 /** Every row of a table as text (the identity column left out), sorted. */

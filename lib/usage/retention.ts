@@ -36,6 +36,7 @@ const TARGETS: Target[] = [
   { table: "UsageTenantHour", column: "bucket", days: (r) => r.hourDays },
   { table: "UsageDay", column: "bucket", days: (r) => r.dayDays },
   { table: "UsageTenantDay", column: "bucket", days: (r) => r.dayDays },
+  { table: "UsageKeyDay", column: "bucket", days: (r) => r.dayDays },
 ];
 
 export type RetentionResult = { deleted: Record<string, number>; ms: number };

@@ -165,6 +165,53 @@ async function stored(table: string, perKey: boolean): Promise<string[]> {
   return text(rows);
 }
 
+type KeyDayRow = {
+  keyId: string;
+  bucket: Date;
+  requests: number | bigint;
+  denials: number | bigint;
+  cost: number | bigint;
+  tokens: number | bigint;
+};
+
+const keyDayText = (rows: KeyDayRow[]) =>
+  rows
+    .map(
+      (r) =>
+        `${r.keyId}|${r.bucket.toISOString()}|${Number(r.requests)}|${Number(r.denials)}|${Number(r.cost)}|${Number(r.tokens)}`,
+    )
+    .sort();
+
+/**
+ * The raw events per key and UTC day over all outcomes: requests are verifications (not
+ * REPORTED), denials the verifications neither VALID nor REPORTED, cost the net charge.
+ */
+async function keyDaysRaw(): Promise<string[]> {
+  const rows = await db().$queryRawUnsafe<KeyDayRow[]>(
+    `SELECT COALESCE(e."keyId", '') AS "keyId", date_trunc('day', e."time") AS "bucket",
+       count(*) FILTER (WHERE e."outcome" <> 'REPORTED') AS "requests",
+       count(*) FILTER (WHERE e."outcome" NOT IN ('VALID', 'REPORTED')) AS "denials",
+       sum(CASE WHEN e."kind" = 'REPORT' THEN e."costCents" - COALESCE(r."costCents", 0) ELSE e."costCents" END) AS "cost",
+       sum(e."tokens") AS "tokens"
+     FROM "UsageEvent" e
+     LEFT JOIN "UsageEvent" r ON e."kind" = 'REPORT' AND r."tenantId" = e."tenantId"
+       AND r."kind" = 'VERIFY' AND r."requestId" = 'reservation:' || e."requestId"
+     WHERE e."tenantId" = $1
+     GROUP BY 1, 2`,
+    tenant.id,
+  );
+  return keyDayText(rows);
+}
+
+async function keyDaysStored(): Promise<string[]> {
+  const rows = await db().$queryRawUnsafe<KeyDayRow[]>(
+    `SELECT "keyId", "bucket", "requests", "denials", "costCents" AS "cost", "tokens"
+     FROM "UsageKeyDay" WHERE "tenantId" = $1`,
+    tenant.id,
+  );
+  return keyDayText(rows);
+}
+
 async function ipsRaw(): Promise<string[]> {
   const rows = await db().$queryRawUnsafe<
     { keyId: string; ip: string; first: Date; last: Date; count: bigint | number }[]
@@ -207,6 +254,15 @@ async function expectRollupsEqualRaw(): Promise<void> {
     expect(expected.length).toBeGreaterThan(0);
     expect({ table, rows: await stored(table, perKey) }).toEqual({ table, rows: expected });
   }
+  const keyDays = await keyDaysRaw();
+  // Several keys and days, with denials, cost and tokens, so every column is exercised.
+  expect(keyDays.length).toBeGreaterThan(6);
+  const columns = keyDays.map((r) => r.split("|").slice(2).map(Number));
+  for (const column of [1, 2, 3]) expect(columns.some((c) => (c[column] ?? 0) > 0)).toBe(true);
+  expect({ table: "UsageKeyDay", rows: await keyDaysStored() }).toEqual({
+    table: "UsageKeyDay",
+    rows: keyDays,
+  });
   expect(await ipsStored()).toEqual(await ipsRaw());
 }
 

@@ -12,7 +12,7 @@ import { DAY_MS, HOUR_MS } from "./range";
  *
  * - spike: the request rate since the start of the previous hour (UsageHour, so 60–120
  *   minutes of data) is at least SPIKE_FACTOR× the key's average hourly rate over the 7
- *   full UTC days before today (UsageDay), with at least SPIKE_MIN_REQUESTS requests. A
+ *   full UTC days before today (UsageKeyDay), with at least SPIKE_MIN_REQUESTS requests. A
  *   key with no traffic in those days counts only if it is older than 7 days (a new key
  *   starting up is not a spike).
  * - new_ips: client IPs first seen in the last 24 hours on a key that had been used from
@@ -116,10 +116,8 @@ export async function signals(
     candidates.length === 0
       ? []
       : await db().$queryRaw<{ keyId: string; requests: Num; denials: Num }[]>`
-          SELECT "keyId",
-            sum("count") FILTER (WHERE "outcome" <> 'REPORTED')::int8 AS "requests",
-            sum("count") FILTER (WHERE "outcome" NOT IN ('VALID', 'REPORTED'))::int8 AS "denials"
-          FROM "UsageDay"
+          SELECT "keyId", sum("requests")::int8 AS "requests", sum("denials")::int8 AS "denials"
+          FROM "UsageKeyDay"
           WHERE "keyId" IN (${Prisma.join(candidates)}) AND "tenantId" = ${tenant}
             AND "bucket" >= ${new Date(baselineFrom)} AND "bucket" < ${new Date(today)}
           GROUP BY 1`;
