@@ -6,7 +6,9 @@
 // BENCH_USAGE_DB (default kp_bench_usage) on the DATABASE_URL server, and is reused while
 // it is fresh: the right size and seeded within the last BENCH_USAGE_MAX_AGE_HOURS (6).
 // Older data would shift out of the 30-day window and lose its recent leak signals, so
-// it is dropped and seeded again. On PGlite it is seeded into the run's temporary
+// it is dropped and seeded again. A reused data set is migrated first; a migration that
+// adds a rollup fills it from the existing ones, and if a rollup the charts read is still
+// empty for the tenant after that, the data set is seeded again. On PGlite it is seeded into the run's temporary
 // database, with BENCH_USAGE_EVENTS defaulting to 1,000,000 there.
 import pg from "pg";
 
@@ -32,6 +34,35 @@ async function freshEnough(url, events, maxAgeHours) {
     return Number(row.events) >= events * 0.98 && Number(row.ageHours) < maxAgeHours;
   } catch {
     return false;
+  } finally {
+    await client.end();
+  }
+}
+
+/** The rollups the chart queries read, each of which the seeder fills for the tenant. */
+const ROLLUPS = [
+  "UsageHour",
+  "UsageDay",
+  "UsageKeyDay",
+  "UsageTenantHour",
+  "UsageTenantDay",
+  "UsageClientIp",
+];
+
+/** Rollups without a row for the bench tenant (none when the data set is complete). */
+async function emptyRollups(url) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const empty = [];
+    for (const table of ROLLUPS) {
+      const { rows } = await client.query(
+        `SELECT EXISTS (SELECT 1 FROM "${table}" r JOIN "Tenant" t ON t."id" = r."tenantId" WHERE t."slug" = $1) AS "has"`,
+        [TENANT],
+      );
+      if (!rows[0]?.has) empty.push(table);
+    }
+    return empty;
   } finally {
     await client.end();
   }
@@ -73,10 +104,18 @@ export async function usageCharts({ env, postgres, run, row, tsx }) {
     const url = new URL(process.env.DATABASE_URL);
     url.pathname = `/${name}`;
     usageEnv = { ...env, DATABASE_URL: url.toString() };
-    if (await freshEnough(url.toString(), events, maxAgeHours)) {
-      console.log(`  reusing the data set in database ${name} (seeded within ${maxAgeHours} h)`);
+    let reuse = await freshEnough(url.toString(), events, maxAgeHours);
+    if (reuse) {
       await run(["scripts/migrate.mjs"], usageEnv, "capture");
-    } else {
+      const empty = await emptyRollups(url.toString());
+      if (empty.length > 0) {
+        console.log(`  the data set in database ${name} has no rows in ${empty.join(", ")}`);
+        reuse = false;
+      } else {
+        console.log(`  reusing the data set in database ${name} (seeded within ${maxAgeHours} h)`);
+      }
+    }
+    if (!reuse) {
       console.log(`  seeding database ${name} (reused by later runs for ${maxAgeHours} h)`);
       await recreate(process.env.DATABASE_URL, name);
       await run(seedArgs, usageEnv);
