@@ -122,5 +122,19 @@ describe.runIf(testsUsePostgres)("seed-usage", () => {
     expect(new Set(found.map((s) => s.kind))).toEqual(
       new Set(["spike", "new_ips", "denials_rising"]),
     );
+    // Summaries name outcomes as the charts do, never by their codes.
+    // The burst of the rank 40 key is a quarter rate limited; the rank 120 key's climbing
+    // denials are mostly missing scopes.
+    const reasons = found
+      .filter((s) => s.kind === "denials_rising")
+      .map(
+        (s) =>
+          /^[\d,]+ denials in the last 24 hours, mostly ([^;]+); ([\d.]+× its usual [\d,]+ a day|it had almost none in the 7 days before)\.$/.exec(
+            s.summary,
+          )?.[1],
+      );
+    expect(reasons).not.toContain(undefined);
+    expect(reasons).toEqual(expect.arrayContaining(["insufficient scopes", "rate limited"]));
+    for (const s of found) expect(s.summary).not.toMatch(/[A-Z]+_[A-Z]+/);
   });
 });

@@ -382,7 +382,7 @@ describe("usage analytics", () => {
       /^20 new client IPs in the last 24 hours \(198\.51\.100\.\d+, .*, …\); it had been used from 1 before\.$/,
     );
     expect(found.find((s) => s.kind === "denials_rising")?.summary).toBe(
-      "60 denials in the last 24 hours (mostly RATE_LIMITED); it had almost none in the 7 days before.",
+      "60 denials in the last 24 hours, mostly rate limited; it had almost none in the 7 days before.",
     );
     expect((await signals(a.owner.ctx, { keyId: keys.leaked, now: NOW })).length).toBe(3);
     expect(await signals(a.owner.ctx, { keyId: keys.quiet, now: NOW })).toEqual([]);

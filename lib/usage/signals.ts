@@ -4,6 +4,7 @@ import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { displayKey } from "@/lib/keys/format";
 import { DENIAL_OUTCOMES, type KeySignal, type SignalKind } from "./analytics-types";
+import { outcomeLabel } from "./outcome-labels";
 import { DAY_MS, HOUR_MS } from "./range";
 
 /**
@@ -142,14 +143,17 @@ export async function signals(
     if (d.total < DENIAL_MIN) continue;
     const usualPerDay = (usual.get(keyId)?.denials ?? 0) / BASELINE_DAYS;
     if (d.total < DENIAL_FACTOR * usualPerDay) continue;
-    const reason = `mostly ${d.top}`;
+    // The charts' label for the main reason, lower-cased to run on in the sentence
+    // ("mostly rate limited", "mostly forbidden (IP, endpoint, resource)").
+    const label = outcomeLabel(d.top);
+    const reason = `mostly ${label.charAt(0).toLowerCase()}${label.slice(1)}`;
     found.push({
       keyId,
       kind: "denials_rising",
       summary:
         usualPerDay > 0
-          ? `${fmt(d.total)} denials in the last 24 hours (${reason}), ${factor(d.total, usualPerDay)} its usual ${fmt(usualPerDay)} a day.`
-          : `${fmt(d.total)} denials in the last 24 hours (${reason}); it had almost none in the 7 days before.`,
+          ? `${fmt(d.total)} denials in the last 24 hours, ${reason}; ${factor(d.total, usualPerDay)} its usual ${fmt(usualPerDay)} a day.`
+          : `${fmt(d.total)} denials in the last 24 hours, ${reason}; it had almost none in the 7 days before.`,
       weight: usualPerDay > 0 ? d.total / usualPerDay : d.total,
     });
   }
