@@ -173,13 +173,18 @@ test.describe("verify fast path", () => {
       const [a, b] = [await send(fast, c.path, init), await send(viaNext.baseURL, c.path, init)];
       expect(a, c.name).toEqual(b);
     }
-    // The security headers reach the fast path's answers too.
+    // The APIs' security headers reach the fast path's answers too; the dashboard's page
+    // policies do not.
     const answer = await send(fast, "/api/v1/keys/verify", {
       headers: auth,
       body: JSON.stringify({ key }),
     });
-    expect(answer.headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+    expect(answer.headers["content-security-policy"]).toBe(
+      "default-src 'none'; frame-ancestors 'none'",
+    );
     expect(answer.headers["x-frame-options"]).toBe("DENY");
+    expect(answer.headers["x-content-type-options"]).toBe("nosniff");
+    expect(answer.headers["referrer-policy"]).toBeUndefined();
     expect(JSON.parse(answer.body)).toMatchObject({ valid: true, code: "VALID" });
     // And a page is still Next.js's.
     const page = await fetch(`${fast}/sign-in`);

@@ -76,15 +76,15 @@ export function toResponse(reply: ApiReply): Response {
   return new Response(reply.body, { status: reply.status, headers: reply.headers });
 }
 
-/** A JSON reply; `content-type` is what `Response.json` would set. */
+/**
+ * A JSON reply; `content-type` is what `Response.json` would set. `headers` become the
+ * reply's own object (callers pass a fresh one), so no copy is made per answer.
+ */
 export function jsonReply(
   body: unknown,
   status = 200,
   headers: Record<string, string> = {},
 ): ApiReply {
-  return {
-    status,
-    headers: { "content-type": "application/json", ...headers },
-    body: JSON.stringify(body),
-  };
+  headers["content-type"] = "application/json";
+  return { status, headers, body: JSON.stringify(body) };
 }

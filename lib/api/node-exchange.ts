@@ -64,17 +64,35 @@ export function withNodeApiRequest(
   // A client that goes away mid-body gets no answer; nothing was decided for it.
 }
 
+type HeaderPair = readonly [string, string | number];
+
+/** The fixed headers of a path as [name, value] pairs, made once per object. */
+const pairsOf = new WeakMap<object, readonly HeaderPair[]>();
+
+function fixedPairs(fixed: Readonly<Record<string, string>>): readonly HeaderPair[] {
+  let pairs = pairsOf.get(fixed);
+  if (pairs === undefined) {
+    pairs = Object.entries(fixed);
+    pairsOf.set(fixed, pairs);
+  }
+  return pairs;
+}
+
 /**
  * Writes a reply: `fixed` first (headers the server adds to every answer on this path,
- * e.g. security headers), then the reply's own, and the length of the body.
+ * e.g. security headers; replies never set those names), then the reply's own, and the
+ * length of the body. The headers go to writeHead as a list of [name, value] pairs (the
+ * form both node:http and the compression middleware's writeHead wrapper read), with the
+ * fixed pairs shared between answers: this runs once per verification.
  */
 export function writeNodeReply(
   res: ServerResponse,
   reply: ApiReply,
   fixed: Readonly<Record<string, string>>,
 ): void {
-  const headers: Record<string, string | number> = { ...fixed, ...reply.headers };
-  headers["content-length"] = Buffer.byteLength(reply.body);
-  res.writeHead(reply.status, headers);
+  const headers: HeaderPair[] = fixedPairs(fixed).slice();
+  for (const name in reply.headers) headers.push([name, reply.headers[name] as string]);
+  headers.push(["content-length", Buffer.byteLength(reply.body)]);
+  res.writeHead(reply.status, headers as unknown as [string, string][]);
   res.end(reply.body);
 }
