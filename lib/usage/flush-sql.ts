@@ -265,15 +265,42 @@ export function clientIps(events: readonly UsageEventInput[]): ClientIp[] {
   return [...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
 }
 
+/**
+ * How stale a client IP's lastSeen may be: it lags the pair's last event by at most this
+ * much (firstSeen and count are exact). lastSeen only decides when retention forgets a
+ * pair, after KEYPLANE_USAGE_EVENTS_DAYS without it.
+ */
+export const CLIENT_IP_LAST_SEEN_PRECISION_MS = 60_000;
+
+// Epoch milliseconds to timestamp(3) in SQL. Exact: the product is a whole number of
+// microseconds well inside a double's 53 bits.
+const fromEpochMs = (column: string) =>
+  `timestamp '1970-01-01' + ${column} * interval '1 millisecond'`;
+
 function upsertClientIps(rows: readonly ClientIp[]): Statement {
-  const json = rows.map((r) => ({ ...r, firstSeen: iso(r.firstSeen), lastSeen: iso(r.lastSeen) }));
+  // A row per pair, as small as it can be: short names, times as epoch milliseconds
+  // (numbers parse in a fraction of the time ISO text takes), and lastSeen left out
+  // when it equals firstSeen (a pair seen once in the batch, the common case for a new
+  // IP). For 10,000 new pairs this halves what the server spends reading the parameter.
+  const json = rows.map((r) =>
+    r.lastSeen === r.firstSeen
+      ? { t: r.tenantId, k: r.keyId, i: r.ip, f: r.firstSeen, c: r.count }
+      : { t: r.tenantId, k: r.keyId, i: r.ip, f: r.firstSeen, l: r.lastSeen, c: r.count },
+  );
+  // A known pair's lastSeen moves only when it is more than
+  // CLIENT_IP_LAST_SEEN_PRECISION_MS behind: while it stays, the update changes no
+  // indexed column, so PostgreSQL rewrites the row in place (a HOT update) instead of
+  // adding an entry to each of the table's three indexes for every active pair in every
+  // batch. GREATEST-like, so batches from several instances may interleave.
+  const precision = `interval '${CLIENT_IP_LAST_SEEN_PRECISION_MS / 1000} seconds'`;
   return {
     sql: `INSERT INTO "UsageClientIp" ("tenantId", "keyId", "ip", "firstSeen", "lastSeen", "count")
-SELECT r."tenantId", r."keyId", r."ip", r."firstSeen", r."lastSeen", r."count"
-FROM json_to_recordset($1::json) AS r("tenantId" text, "keyId" text, "ip" text, "firstSeen" timestamp(3), "lastSeen" timestamp(3), "count" int)
+SELECT r."t", r."k", r."i", ${fromEpochMs(`r."f"`)}, ${fromEpochMs(`COALESCE(r."l", r."f")`)}, r."c"
+FROM json_to_recordset($1::json) AS r("t" text, "k" text, "i" text, "f" int8, "l" int8, "c" int)
 ON CONFLICT ("tenantId", "keyId", "ip") DO UPDATE SET
   "firstSeen" = LEAST("UsageClientIp"."firstSeen", EXCLUDED."firstSeen"),
-  "lastSeen" = GREATEST("UsageClientIp"."lastSeen", EXCLUDED."lastSeen"),
+  "lastSeen" = CASE WHEN EXCLUDED."lastSeen" > "UsageClientIp"."lastSeen" + ${precision}
+    THEN EXCLUDED."lastSeen" ELSE "UsageClientIp"."lastSeen" END,
   "count" = "UsageClientIp"."count" + EXCLUDED."count"`,
     params: [JSON.stringify(json)],
   };

@@ -7,6 +7,7 @@ import { verifyKey } from "@/lib/verify/engine";
 import { insertKey, setupTestCounters, type TestKey } from "@/lib/verify/test-support";
 import { VERIFY_OUTCOMES } from "./analytics-types";
 import { discardBufferedUsageForTesting, flushUsage, recordUsage } from "./buffer";
+import { CLIENT_IP_LAST_SEEN_PRECISION_MS } from "./flush-sql";
 import { recordUsageReport } from "./report";
 
 setupTestDatabase();
@@ -212,7 +213,13 @@ async function keyDaysStored(): Promise<string[]> {
   return keyDayText(rows);
 }
 
-async function ipsRaw(): Promise<string[]> {
+type IpRow = { pair: string; last: number };
+
+/**
+ * Per key and client IP: "keyId|ip|firstSeen|count" (exact) and lastSeen apart, which
+ * may lag the pair's last event by up to CLIENT_IP_LAST_SEEN_PRECISION_MS.
+ */
+async function ipsRaw(): Promise<IpRow[]> {
   const rows = await db().$queryRawUnsafe<
     { keyId: string; ip: string; first: Date; last: Date; count: bigint | number }[]
   >(
@@ -222,21 +229,33 @@ async function ipsRaw(): Promise<string[]> {
     tenant.id,
   );
   return rows
-    .map(
-      (r) =>
-        `${r.keyId}|${r.ip}|${r.first.toISOString()}|${r.last.toISOString()}|${Number(r.count)}`,
-    )
-    .sort();
+    .map((r) => ({
+      pair: `${r.keyId}|${r.ip}|${r.first.toISOString()}|${Number(r.count)}`,
+      last: r.last.getTime(),
+    }))
+    .sort((a, b) => (a.pair < b.pair ? -1 : 1));
 }
 
-async function ipsStored(): Promise<string[]> {
+async function ipsStored(): Promise<IpRow[]> {
   const rows = await db().usageClientIp.findMany({ where: { tenantId: tenant.id } });
   return rows
-    .map(
-      (r) =>
-        `${r.keyId}|${r.ip}|${r.firstSeen.toISOString()}|${r.lastSeen.toISOString()}|${r.count}`,
-    )
-    .sort();
+    .map((r) => ({
+      pair: `${r.keyId}|${r.ip}|${r.firstSeen.toISOString()}|${r.count}`,
+      last: r.lastSeen.getTime(),
+    }))
+    .sort((a, b) => (a.pair < b.pair ? -1 : 1));
+}
+
+async function expectIpsEqualRaw(): Promise<void> {
+  const raw = await ipsRaw();
+  const stored = await ipsStored();
+  expect(raw.length).toBeGreaterThan(0);
+  expect(stored.map((r) => r.pair)).toEqual(raw.map((r) => r.pair));
+  stored.forEach((r, i) => {
+    const lag = (raw[i]?.last ?? 0) - r.last;
+    expect(lag, r.pair).toBeGreaterThanOrEqual(0);
+    expect(lag, r.pair).toBeLessThanOrEqual(CLIENT_IP_LAST_SEEN_PRECISION_MS);
+  });
 }
 
 const TABLES = [
@@ -263,8 +282,59 @@ async function expectRollupsEqualRaw(): Promise<void> {
     table: "UsageKeyDay",
     rows: keyDays,
   });
-  expect(await ipsStored()).toEqual(await ipsRaw());
+  await expectIpsEqualRaw();
 }
+
+function ipEvent(keyId: string, ip: string, time: number) {
+  recordUsage({
+    tenantId: tenant.id,
+    keyId,
+    time,
+    kind: "VERIFY",
+    outcome: "VALID",
+    costCents: 0,
+    tokens: 0,
+    endpoint: null,
+    resource: null,
+    ip,
+    latencyUs: 1,
+    requestId: null,
+    rollupCostCents: 0,
+    persisted: false,
+  });
+}
+
+describe("client IPs", () => {
+  it("keep firstSeen and count exact, and lastSeen within its precision", async () => {
+    const key = await insertKey(tenant.id);
+    const ip = "203.0.113.9";
+    const t = BASE + 7 * 86_400_000;
+    const seen = async () => {
+      const row = await db().usageClientIp.findUniqueOrThrow({
+        where: { tenantId_keyId_ip: { tenantId: tenant.id, keyId: key.id, ip } },
+      });
+      return [row.firstSeen.getTime() - t, row.lastSeen.getTime() - t, row.count];
+    };
+    ipEvent(key.id, ip, t);
+    ipEvent(key.id, ip, t + 5_000);
+    await flushUsage();
+    // One batch: exact.
+    expect(await seen()).toEqual([0, 5_000, 2]);
+    // A later batch within the precision leaves lastSeen where it was.
+    ipEvent(key.id, ip, t + 5_000 + CLIENT_IP_LAST_SEEN_PRECISION_MS);
+    await flushUsage();
+    expect(await seen()).toEqual([0, 5_000, 3]);
+    // Beyond it, lastSeen moves to the batch's last event.
+    ipEvent(key.id, ip, t + 5_001 + CLIENT_IP_LAST_SEEN_PRECISION_MS);
+    ipEvent(key.id, ip, t + 3 * CLIENT_IP_LAST_SEEN_PRECISION_MS);
+    await flushUsage();
+    expect(await seen()).toEqual([0, 3 * CLIENT_IP_LAST_SEEN_PRECISION_MS, 5]);
+    // A late event moves firstSeen back and never moves lastSeen back.
+    ipEvent(key.id, ip, t - 3_600_000);
+    await flushUsage();
+    expect(await seen()).toEqual([-3_600_000, 3 * CLIENT_IP_LAST_SEEN_PRECISION_MS, 6]);
+  });
+});
 
 describe("usage rollups", () => {
   it("equal the raw events per bucket and outcome, late events included", async () => {
