@@ -6,7 +6,14 @@ import { ChartFrame } from "./chart-frame";
 import { formatCents } from "./format";
 import { budgetSeries } from "./series";
 import { SeriesTableView } from "./table-view";
-import { AXIS_TICK, type ChartRange, GRID_STROKE, useTimeAxis } from "./time-axis";
+import {
+  CHART_FILL,
+  type ChartRange,
+  GRID_STROKE,
+  TIME_X_AXIS,
+  useTimeAxis,
+  VALUE_AXIS,
+} from "./time-axis";
 
 // Keys are not outcomes, so they take colours from a separate qualitative palette.
 const KEY_COLORS = [
@@ -68,25 +75,17 @@ export function BudgetBurnChart({
         <LineChart
           responsive
           data={data}
-          style={{ width: "100%", height: "100%" }}
+          style={CHART_FILL}
           margin={{ top: 4, right: 8, bottom: 0, left: 0 }}
         >
           <CartesianGrid vertical={false} stroke={GRID_STROKE} />
-          <XAxis
-            dataKey="bucket"
-            tickFormatter={tick}
-            tick={AXIS_TICK}
-            minTickGap={24}
-            tickLine={false}
-          />
+          <XAxis {...TIME_X_AXIS} tickFormatter={tick} />
           <YAxis
+            {...VALUE_AXIS}
             domain={[0, 100]}
             ticks={[0, 25, 50, 75, 100]}
             tickFormatter={(value) => `${value}%`}
-            tick={AXIS_TICK}
             width={44}
-            tickLine={false}
-            axisLine={false}
           />
           <Tooltip
             labelFormatter={label}

@@ -6,7 +6,15 @@ import { ChartFrame } from "./chart-frame";
 import { formatCents, formatCentsCompact, formatCompact, formatCount } from "./format";
 import { costSeries } from "./series";
 import { SeriesTableView } from "./table-view";
-import { AXIS_TICK, type ChartRange, GRID_STROKE, useTimeAxis } from "./time-axis";
+import {
+  CHART_FILL,
+  type ChartRange,
+  GRID_STROKE,
+  TIME_X_AXIS,
+  TOOLTIP_CURSOR,
+  useTimeAxis,
+  VALUE_AXIS,
+} from "./time-axis";
 
 const COST_COLOR = "#2563eb";
 const TOKENS_COLOR = "#ea580c";
@@ -41,43 +49,33 @@ export function CostChart({
         <ComposedChart
           responsive
           data={points}
-          style={{ width: "100%", height: "100%" }}
+          style={CHART_FILL}
           margin={{ top: 4, right: 0, bottom: 0, left: 0 }}
         >
           <CartesianGrid vertical={false} stroke={GRID_STROKE} />
-          <XAxis
-            dataKey="bucket"
-            tickFormatter={tick}
-            tick={AXIS_TICK}
-            minTickGap={24}
-            tickLine={false}
-          />
+          <XAxis {...TIME_X_AXIS} tickFormatter={tick} />
           <YAxis
+            {...VALUE_AXIS}
             yAxisId="cost"
             hide={cost === 0}
             tickFormatter={formatCentsCompact}
-            tick={AXIS_TICK}
             width={52}
-            tickLine={false}
-            axisLine={false}
           />
           <YAxis
+            {...VALUE_AXIS}
             yAxisId="tokens"
             hide={tokens === 0}
             orientation="right"
             tickFormatter={formatCompact}
-            tick={AXIS_TICK}
             width={44}
             allowDecimals={false}
-            tickLine={false}
-            axisLine={false}
           />
           <Tooltip
             labelFormatter={label}
             formatter={(value, name) =>
               name === "Cost" ? formatCents(Number(value)) : formatCount(Number(value))
             }
-            cursor={{ fill: "#f4f4f5" }}
+            cursor={TOOLTIP_CURSOR}
           />
           <Legend
             itemSorter={null}

@@ -7,7 +7,7 @@ import { formatCompact, formatCount } from "./format";
 import { OUTCOME_STYLE } from "./outcomes";
 import { denialsSeries } from "./series";
 import { SeriesTableView } from "./table-view";
-import { AXIS_TICK, GRID_STROKE } from "./time-axis";
+import { AXIS_TICK, CHART_FILL, GRID_STROKE, TOOLTIP_CURSOR, VALUE_AXIS } from "./time-axis";
 
 /** Denied requests by reason, largest first, as horizontal bars. */
 export function DenialsChart({
@@ -38,7 +38,7 @@ export function DenialsChart({
           responsive
           layout="vertical"
           data={data}
-          style={{ width: "100%", height: "100%" }}
+          style={CHART_FILL}
           margin={{ top: 4, right: 16, bottom: 0, left: 0 }}
         >
           <CartesianGrid horizontal={false} stroke={GRID_STROKE} />
@@ -49,15 +49,8 @@ export function DenialsChart({
             allowDecimals={false}
             tickLine={false}
           />
-          <YAxis
-            type="category"
-            dataKey="label"
-            tick={AXIS_TICK}
-            width={150}
-            tickLine={false}
-            axisLine={false}
-          />
-          <Tooltip formatter={(value) => formatCount(Number(value))} cursor={{ fill: "#f4f4f5" }} />
+          <YAxis {...VALUE_AXIS} type="category" dataKey="label" width={150} />
+          <Tooltip formatter={(value) => formatCount(Number(value))} cursor={TOOLTIP_CURSOR} />
           <Bar dataKey="count" name="Requests" isAnimationActive={false} maxBarSize={28}>
             {data.map((row) => (
               <Cell key={row.outcome} fill={OUTCOME_STYLE[row.outcome].color} />

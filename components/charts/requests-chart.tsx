@@ -11,7 +11,15 @@ import { formatCompact, formatCount } from "./format";
 import { OUTCOME_STYLE } from "./outcomes";
 import { requestsSeries } from "./series";
 import { SeriesTableView } from "./table-view";
-import { AXIS_TICK, type ChartRange, GRID_STROKE, useTimeAxis } from "./time-axis";
+import {
+  CHART_FILL,
+  type ChartRange,
+  GRID_STROKE,
+  TIME_X_AXIS,
+  TOOLTIP_CURSOR,
+  useTimeAxis,
+  VALUE_AXIS,
+} from "./time-axis";
 
 /** Requests over time, one bar per bucket stacked by outcome. */
 export function RequestsChart({
@@ -47,29 +55,16 @@ export function RequestsChart({
         <BarChart
           responsive
           data={points}
-          style={{ width: "100%", height: "100%" }}
+          style={CHART_FILL}
           margin={{ top: 4, right: 8, bottom: 0, left: 0 }}
         >
           <CartesianGrid vertical={false} stroke={GRID_STROKE} />
-          <XAxis
-            dataKey="bucket"
-            tickFormatter={tick}
-            tick={AXIS_TICK}
-            minTickGap={24}
-            tickLine={false}
-          />
-          <YAxis
-            tickFormatter={formatCompact}
-            tick={AXIS_TICK}
-            width={44}
-            allowDecimals={false}
-            tickLine={false}
-            axisLine={false}
-          />
+          <XAxis {...TIME_X_AXIS} tickFormatter={tick} />
+          <YAxis {...VALUE_AXIS} tickFormatter={formatCompact} width={44} allowDecimals={false} />
           <Tooltip
             labelFormatter={label}
             formatter={(value) => formatCount(Number(value))}
-            cursor={{ fill: "#f4f4f5" }}
+            cursor={TOOLTIP_CURSOR}
             // The tooltip lists outcomes top of the stack first, as they are drawn.
             itemSorter={(item) => -VERIFY_OUTCOMES.indexOf(item.dataKey as VerifyOutcome)}
           />
