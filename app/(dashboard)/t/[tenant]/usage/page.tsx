@@ -4,15 +4,7 @@ import { RangePicker } from "@/components/charts/range-picker";
 import { PageHeader } from "@/components/ui/card";
 import { requireMember } from "@/lib/auth/session";
 import { parseUsageRange, usageRetention } from "@/lib/usage/analytics";
-import {
-  BudgetSection,
-  CHART_TEXT,
-  CostSection,
-  DenialsSection,
-  RequestsSection,
-  Streamed,
-  TopKeysSection,
-} from "./_components/chart-sections";
+import { CHART_TEXT, Streamed, TopKeysSection, UsageChartGrid } from "./_components/chart-sections";
 import { NeedsAttention, NeedsAttentionSkeleton } from "./_components/needs-attention";
 
 export const metadata: Metadata = { title: "Usage" };
@@ -40,24 +32,7 @@ export default async function UsagePage({
       <Suspense fallback={<NeedsAttentionSkeleton />}>
         <NeedsAttention ctx={ctx} />
       </Suspense>
-      <div className="grid gap-4 lg:grid-cols-2">
-        <div className="lg:col-span-2">
-          <Streamed {...CHART_TEXT.requests}>
-            <RequestsSection {...scope} />
-          </Streamed>
-        </div>
-        <Streamed {...CHART_TEXT.denials}>
-          <DenialsSection {...scope} />
-        </Streamed>
-        <Streamed {...CHART_TEXT.cost}>
-          <CostSection {...scope} />
-        </Streamed>
-        <div className="lg:col-span-2">
-          <Streamed {...CHART_TEXT.budget}>
-            <BudgetSection {...scope} />
-          </Streamed>
-        </div>
-      </div>
+      <UsageChartGrid {...scope} />
       <div className="mt-4 grid gap-4 lg:grid-cols-3">
         {(["requests", "cost", "denials"] as const).map((metric) => (
           <Streamed key={metric} {...CHART_TEXT[`top-${metric}`]}>

@@ -9,14 +9,7 @@ import { can } from "@/lib/auth/roles";
 import { requireMember } from "@/lib/auth/session";
 import { listKeyAudit } from "@/lib/keys/data";
 import { parseUsageRange, usageRetention } from "@/lib/usage/analytics";
-import {
-  BudgetSection,
-  CHART_TEXT,
-  CostSection,
-  DenialsSection,
-  RequestsSection,
-  Streamed,
-} from "../../usage/_components/chart-sections";
+import { UsageChartGrid } from "../../usage/_components/chart-sections";
 import { rangeQuery } from "../../usage/_components/usage-links";
 import { formatCents, formatDateTime, relativeTime } from "../_components/format";
 import { KeyStatusBadge } from "../_components/key-status-badge";
@@ -218,26 +211,7 @@ export default async function KeyDetailPage({
           Usage
         </h2>
         <RangePicker range={range} retentionDays={usageRetention().dayDays} />
-        <div className="grid gap-4 lg:grid-cols-2">
-          <div className="lg:col-span-2">
-            <Streamed {...CHART_TEXT.requests}>
-              <RequestsSection {...usageScope} />
-            </Streamed>
-          </div>
-          <Streamed {...CHART_TEXT.denials}>
-            <DenialsSection {...usageScope} />
-          </Streamed>
-          <Streamed {...CHART_TEXT.cost}>
-            <CostSection {...usageScope} />
-          </Streamed>
-          {key.budget ? (
-            <div className="lg:col-span-2">
-              <Streamed {...CHART_TEXT.budget}>
-                <BudgetSection {...usageScope} />
-              </Streamed>
-            </div>
-          ) : null}
-        </div>
+        <UsageChartGrid {...usageScope} budget={Boolean(key.budget)} />
       </section>
       <Card className="p-0">
         <h2 id="events" className="scroll-mt-4 px-6 pt-5 pb-3 text-base font-semibold">

@@ -72,6 +72,35 @@ export const CHART_TEXT = {
   "top-denials": { title: "Top keys by denials", description: "Keys refused most often." },
 } as const;
 
+/**
+ * The charts a tenant's Usage page and a key's page share: requests over the full width,
+ * denials and cost side by side, then budget burn (left out where no budget can burn).
+ */
+export function UsageChartGrid({ budget = true, ...scope }: Scope & { budget?: boolean }) {
+  return (
+    <div className="grid gap-4 lg:grid-cols-2">
+      <div className="lg:col-span-2">
+        <Streamed {...CHART_TEXT.requests}>
+          <RequestsSection {...scope} />
+        </Streamed>
+      </div>
+      <Streamed {...CHART_TEXT.denials}>
+        <DenialsSection {...scope} />
+      </Streamed>
+      <Streamed {...CHART_TEXT.cost}>
+        <CostSection {...scope} />
+      </Streamed>
+      {budget ? (
+        <div className="lg:col-span-2">
+          <Streamed {...CHART_TEXT.budget}>
+            <BudgetSection {...scope} />
+          </Streamed>
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
 export async function RequestsSection({ ctx, range, keyId }: Scope) {
   const text = CHART_TEXT.requests;
   const { data, error } = await load(() => requestsOverTime(ctx, range, keyId));
