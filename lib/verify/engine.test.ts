@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db, setDbForTesting } from "@/lib/db";
+import { setDbForTesting } from "@/lib/db";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { generateKey } from "@/lib/keys/format";
 import { setupTestDatabase } from "@/lib/testing/database";
 import { createTenantWithOwner, type TestTenant } from "@/lib/testing/fixtures";
 import { discardBufferedUsageForTesting, flushUsage } from "@/lib/usage/buffer";
 import { VerifyUnavailableError, verifyKey } from "./engine";
-import { insertKey, setupTestCounters } from "./test-support";
+import { insertKey, insertRetiredSecret, setupTestCounters } from "./test-support";
 
 const database = setupTestDatabase();
 setupTestCounters();
@@ -89,19 +89,9 @@ describe("lookup", () => {
 
   it("keeps a rolled secret valid until its grace period ends, to the millisecond", async () => {
     const key = await insertKey(tenant.id);
-    const old = generateKey("kp");
     const graceEndsAt = new Date(Date.now() + 60_000);
-    await db().retiredSecret.create({
-      data: {
-        tenantId: tenant.id,
-        keyId: key.id,
-        hash: old.hash,
-        start: old.start,
-        last4: old.last4,
-        graceEndsAt,
-      },
-    });
-    const at = (now: number) => verifyKey({ key: old.key }, ctx(), { now });
+    const old = await insertRetiredSecret({ tenantId: tenant.id, id: key.id }, graceEndsAt);
+    const at = (now: number) => verifyKey({ key: old.plaintext }, ctx(), { now });
     expect(await at(graceEndsAt.getTime() - 1)).toMatchObject({ code: "VALID", keyId: key.id });
     expect((await at(graceEndsAt.getTime())).code).toBe("NOT_FOUND");
     expect((await verifyKey({ key: key.plaintext }, ctx())).code).toBe("VALID");

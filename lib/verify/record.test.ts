@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
 import { generateKey } from "@/lib/keys/format";
 import { setupTestDatabase, testsUsePostgres } from "@/lib/testing/database";
 import { createTenantWithOwner, type TestTenant } from "@/lib/testing/fixtures";
@@ -9,7 +8,7 @@ import {
   loadKeyRecordFromPool,
   loadKeyRecordThroughPrisma,
 } from "./record";
-import { insertKey } from "./test-support";
+import { insertKey, insertRetiredSecret } from "./test-support";
 
 // On PostgreSQL a cache miss reads the key with one SQL statement on the pool; on PGlite
 // through Prisma. Both must build the same record, whatever the process's time zone.
@@ -85,18 +84,8 @@ describe("loadKeyRecord", () => {
 
   it("reads a rolled-away secret with its grace end, and null for an unknown hash", async () => {
     const key = await insertKey(tenant.id, { name: "rolled" });
-    const old = generateKey("kp");
     const graceEndsAt = new Date("2026-12-01T10:00:00.500Z");
-    await db().retiredSecret.create({
-      data: {
-        tenantId: tenant.id,
-        keyId: key.id,
-        hash: old.hash,
-        start: old.start,
-        last4: old.last4,
-        graceEndsAt,
-      },
-    });
+    const old = await insertRetiredSecret({ tenantId: tenant.id, id: key.id }, graceEndsAt);
     const record = await loadKeyRecord(old.hash);
     expect(record).toMatchObject({ id: key.id, name: "rolled", graceEndsAt });
     expect(await loadKeyRecord(generateKey("kp").hash)).toBeNull();
@@ -107,17 +96,10 @@ describe("loadKeyRecord", () => {
     if (!pool) throw new Error("the PostgreSQL test database comes with a pool");
     const plain = await insertKey(tenant.id, { name: "plain" });
     const full = await everyField();
-    const old = generateKey("kp");
-    await db().retiredSecret.create({
-      data: {
-        tenantId: tenant.id,
-        keyId: full.id,
-        hash: old.hash,
-        start: old.start,
-        last4: old.last4,
-        graceEndsAt: new Date("2026-12-24T00:00:00.001Z"),
-      },
-    });
+    const old = await insertRetiredSecret(
+      { tenantId: tenant.id, id: full.id },
+      new Date("2026-12-24T00:00:00.001Z"),
+    );
     for (const hash of [plain.hash, full.hash, old.hash, generateKey("kp").hash]) {
       expect(data(await loadKeyRecordFromPool(pool, hash))).toEqual(
         data(await loadKeyRecordThroughPrisma(hash)),

@@ -33,6 +33,25 @@ export async function insertKey(
   return { id: key.id, plaintext: generated.key, hash: generated.hash };
 }
 
+/** A rolled-away secret of `key`, verifying until `graceEndsAt`; returns its plaintext. */
+export async function insertRetiredSecret(
+  key: { tenantId: string; id: string },
+  graceEndsAt: Date,
+): Promise<TestKey> {
+  const old = generateKey("kp");
+  await db().retiredSecret.create({
+    data: {
+      tenantId: key.tenantId,
+      keyId: key.id,
+      hash: old.hash,
+      start: old.start,
+      last4: old.last4,
+      graceEndsAt,
+    },
+  });
+  return { id: key.id, plaintext: old.key, hash: old.hash };
+}
+
 export type TestCounters = { kind: "redis" | "memory"; counters: () => Counters };
 
 /** Installs the counters for this file; Redis keys are deleted afterwards. */
