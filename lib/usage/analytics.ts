@@ -50,6 +50,8 @@ const SOURCES: Record<UsageRange["granularity"], Source> = {
 const VERIFY_SQL = Prisma.raw(VERIFY_OUTCOMES.map((o) => `'${o}'`).join(", "));
 const DENIAL_SQL = Prisma.raw(DENIAL_OUTCOMES.map((o) => `'${o}'`).join(", "));
 
+// Counts, costs and tokens are BIGINT columns, and their sums are cast to int8: they
+// reach JavaScript as bigint and leave this module as numbers (exact up to 2^53).
 type Num = number | bigint | string | null;
 const num = (v: Num): number => (v === null ? 0 : Number(v));
 

@@ -23,7 +23,7 @@ type Row = {
   keyId: string;
   bucket: Date;
   outcome: string;
-  count: number;
+  count: bigint | number;
   cost: bigint | number;
   tokens: bigint | number;
 };
@@ -126,7 +126,7 @@ describe("usage buffer", () => {
       where: { tenantId: tenant.id },
       orderBy: { ip: "asc" },
     });
-    expect(ips.map((r) => [r.keyId, r.ip, r.count, r.firstSeen.getTime()])).toEqual([
+    expect(ips.map((r) => [r.keyId, r.ip, Number(r.count), r.firstSeen.getTime()])).toEqual([
       [plain.id, "10.0.0.0", 50, base],
       [plain.id, "10.0.0.1", 50, base + 1000],
       [plain.id, "10.0.0.2", 50, base + 2000],
@@ -160,7 +160,7 @@ describe("usage buffer", () => {
     const seen = await db().usageClientIp.findUniqueOrThrow({
       where: { tenantId_keyId_ip: { tenantId: tenant.id, keyId: plain.id, ip: "10.0.0.1" } },
     });
-    expect([seen.count, seen.firstSeen.getTime()]).toEqual([51, base - 60_000]);
+    expect([Number(seen.count), seen.firstSeen.getTime()]).toEqual([51, base - 60_000]);
     expect(seen.lastSeen.getTime()).toBe(ips[1]?.lastSeen.getTime());
   });
 

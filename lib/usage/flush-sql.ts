@@ -9,6 +9,10 @@ import type { UsageEventInput } from "./types";
  * buckets), the per-key day totals over all outcomes, the per-key client IPs (first/last seen, count) and `lastUsedAt` of every
  * key in the batch. One transaction keeps the rollups equal to the raw events: either
  * the whole batch lands or none of it does and it is retried.
+ *
+ * Every count is BIGINT, in the tables and in the statements below: a rollup row only
+ * grows (a busy tenant's day, a client IP over its retention), and a sum past a 4-byte
+ * integer would fail the batch's transaction again on every retry.
  */
 
 /** Rows per statement; bounds the size of one statement's arrays. */
@@ -125,7 +129,7 @@ function upsertRollup(table: KeyRollup, buckets: readonly Bucket[]): Statement {
   return {
     sql: `INSERT INTO "${table}" ("tenantId", "keyId", "bucket", "outcome", "count", "costCents", "tokens")
 SELECT r."tenantId", r."keyId", r."bucket", r."outcome"::"UsageOutcome", r."count", r."cost", r."tokens"
-FROM json_to_recordset($1::json) AS r("tenantId" text, "keyId" text, "bucket" timestamp(3), "outcome" text, "count" int, "cost" bigint, "tokens" bigint)
+FROM json_to_recordset($1::json) AS r("tenantId" text, "keyId" text, "bucket" timestamp(3), "outcome" text, "count" bigint, "cost" bigint, "tokens" bigint)
 ON CONFLICT ("tenantId", "bucket", "keyId", "outcome") DO UPDATE SET
   "count" = "${table}"."count" + EXCLUDED."count",
   "costCents" = "${table}"."costCents" + EXCLUDED."costCents",
@@ -167,7 +171,7 @@ function upsertTenantRollup(table: TenantRollup, buckets: readonly Bucket[]): St
   return {
     sql: `INSERT INTO "${table}" ("tenantId", "bucket", "outcome", "count", "costCents", "tokens")
 SELECT r."tenantId", r."bucket", r."outcome"::"UsageOutcome", r."count", r."cost", r."tokens"
-FROM json_to_recordset($1::json) AS r("tenantId" text, "bucket" timestamp(3), "outcome" text, "count" int, "cost" bigint, "tokens" bigint)
+FROM json_to_recordset($1::json) AS r("tenantId" text, "bucket" timestamp(3), "outcome" text, "count" bigint, "cost" bigint, "tokens" bigint)
 ON CONFLICT ("tenantId", "bucket", "outcome") DO UPDATE SET
   "count" = "${table}"."count" + EXCLUDED."count",
   "costCents" = "${table}"."costCents" + EXCLUDED."costCents",
@@ -221,7 +225,7 @@ function upsertKeyDays(rows: readonly KeyDay[]): Statement {
   return {
     sql: `INSERT INTO "UsageKeyDay" ("tenantId", "keyId", "bucket", "requests", "denials", "costCents", "tokens")
 SELECT r."tenantId", r."keyId", r."bucket", r."requests", r."denials", r."cost", r."tokens"
-FROM json_to_recordset($1::json) AS r("tenantId" text, "keyId" text, "bucket" timestamp(3), "requests" int, "denials" int, "cost" bigint, "tokens" bigint)
+FROM json_to_recordset($1::json) AS r("tenantId" text, "keyId" text, "bucket" timestamp(3), "requests" bigint, "denials" bigint, "cost" bigint, "tokens" bigint)
 ON CONFLICT ("tenantId", "bucket", "keyId") DO UPDATE SET
   "requests" = "UsageKeyDay"."requests" + EXCLUDED."requests",
   "denials" = "UsageKeyDay"."denials" + EXCLUDED."denials",
@@ -296,7 +300,7 @@ function upsertClientIps(rows: readonly ClientIp[]): Statement {
   return {
     sql: `INSERT INTO "UsageClientIp" ("tenantId", "keyId", "ip", "firstSeen", "lastSeen", "count")
 SELECT r."t", r."k", r."i", ${fromEpochMs(`r."f"`)}, ${fromEpochMs(`COALESCE(r."l", r."f")`)}, r."c"
-FROM json_to_recordset($1::json) AS r("t" text, "k" text, "i" text, "f" int8, "l" int8, "c" int)
+FROM json_to_recordset($1::json) AS r("t" text, "k" text, "i" text, "f" int8, "l" int8, "c" int8)
 ON CONFLICT ("tenantId", "keyId", "ip") DO UPDATE SET
   "firstSeen" = LEAST("UsageClientIp"."firstSeen", EXCLUDED."firstSeen"),
   "lastSeen" = CASE WHEN EXCLUDED."lastSeen" > "UsageClientIp"."lastSeen" + ${precision}

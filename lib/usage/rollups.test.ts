@@ -313,7 +313,7 @@ describe("client IPs", () => {
       const row = await db().usageClientIp.findUniqueOrThrow({
         where: { tenantId_keyId_ip: { tenantId: tenant.id, keyId: key.id, ip } },
       });
-      return [row.firstSeen.getTime() - t, row.lastSeen.getTime() - t, row.count];
+      return [row.firstSeen.getTime() - t, row.lastSeen.getTime() - t, Number(row.count)];
     };
     ipEvent(key.id, ip, t);
     ipEvent(key.id, ip, t + 5_000);
