@@ -120,4 +120,71 @@ describe("usage batches", () => {
     await flushUsage();
     expect(await lastUsed()).toBe(t0 + LAST_USED_PRECISION_MS + 1);
   });
+
+  it("stores every field of an event as given, defaults and nulls included", async () => {
+    const time = Date.UTC(2031, 5, 7, 8, 9, 10, 123);
+    const keyId = keyIds[1] ?? null;
+    const given: Partial<UsageEventInput>[] = [
+      // Everything set, nothing at its default.
+      {
+        keyId,
+        time,
+        kind: "REPORT",
+        outcome: "REPORTED",
+        costCents: 37,
+        tokens: 1234,
+        endpoint: "POST /v1/chat",
+        resource: "project:42",
+        ip: "2001:db8::7",
+        latencyUs: 845,
+      },
+      // Everything at its default or null.
+      { keyId: null, time: time + 1, costCents: 0, tokens: 0, ip: null, outcome: "NOT_FOUND" },
+    ];
+    recordUsage(event(0, given[0]));
+    recordUsage(event(0, given[1]));
+    await flushUsage();
+    const rows = await db().usageEvent.findMany({
+      where: { tenantId: tenant.id, time: { gte: new Date(time), lte: new Date(time + 1) } },
+      orderBy: { time: "asc" },
+      select: {
+        keyId: true,
+        time: true,
+        kind: true,
+        outcome: true,
+        costCents: true,
+        tokens: true,
+        endpoint: true,
+        resource: true,
+        ip: true,
+        latencyUs: true,
+      },
+    });
+    expect(rows).toEqual([
+      {
+        keyId,
+        time: new Date(time),
+        kind: "REPORT",
+        outcome: "REPORTED",
+        costCents: 37,
+        tokens: 1234,
+        endpoint: "POST /v1/chat",
+        resource: "project:42",
+        ip: "2001:db8::7",
+        latencyUs: 845,
+      },
+      {
+        keyId: null,
+        time: new Date(time + 1),
+        kind: "VERIFY",
+        outcome: "NOT_FOUND",
+        costCents: 0,
+        tokens: 0,
+        endpoint: null,
+        resource: null,
+        ip: null,
+        latencyUs: null,
+      },
+    ]);
+  });
 });
