@@ -22,6 +22,7 @@ import {
   type VerifyOutcome,
 } from "./analytics-types";
 import { bucketStarts, DAY_MS, HOUR_MS } from "./range";
+import { type Num, num } from "./numbers";
 
 export { parseUsageRange, usageRetention } from "./range";
 
@@ -52,8 +53,6 @@ const DENIAL_SQL = Prisma.raw(DENIAL_OUTCOMES.map((o) => `'${o}'`).join(", "));
 
 // Counts, costs and tokens are BIGINT columns, and their sums are cast to int8: they
 // reach JavaScript as bigint and leave this module as numbers (exact up to 2^53).
-type Num = number | bigint | string | null;
-const num = (v: Num): number => (v === null ? 0 : Number(v));
 
 /** The rows of the range for the tenant, or for one of its keys. */
 function scope(ctx: TenantContext, range: UsageRange, keyId: string | undefined) {

@@ -4,6 +4,7 @@ import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { displayKey } from "@/lib/keys/format";
 import { DENIAL_OUTCOMES, type KeySignal, type SignalKind } from "./analytics-types";
+import { type Num, num } from "./numbers";
 import { outcomeLabel } from "./outcome-labels";
 import { DAY_MS, HOUR_MS } from "./range";
 
@@ -32,8 +33,6 @@ const MAX_SIGNALS = 50;
 
 const DENIAL_SQL = Prisma.raw(DENIAL_OUTCOMES.map((o) => `'${o}'`).join(", "));
 
-type Num = number | bigint | string | null;
-const num = (v: Num): number => (v === null ? 0 : Number(v));
 const fmt = (n: number): string => Math.round(n).toLocaleString("en-US");
 
 function factor(current: number, usual: number): string {
