@@ -1,7 +1,6 @@
 import "server-only";
-import { db } from "@/lib/db";
 import type pg from "pg";
-import { pgPool } from "@/lib/db/client";
+import { db, pgPool } from "@/lib/db";
 import type { BudgetPeriod, KeyStatus } from "@/lib/generated/prisma/enums";
 import { compileEndpointPatterns, compileResourceMatcher } from "./endpoints";
 import { compileIpAllowlist } from "./ip";
