@@ -1,6 +1,7 @@
 import "server-only";
 import type { Pool } from "pg";
 import { db, pgPool } from "@/lib/db";
+import { DENIAL_OUTCOMES, VERIFY_OUTCOMES } from "./analytics-types";
 import type { UsageEventInput } from "./types";
 
 /**
@@ -111,8 +112,8 @@ function addTo(buckets: Map<string, Bucket>, b: Bucket): void {
 
 // A fixed order makes concurrent flushes (several instances) lock rows in the same
 // order, so their upserts cannot deadlock.
-function inLockOrder(buckets: Map<string, Bucket>): Bucket[] {
-  return [...buckets.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+function inLockOrder<T>(rows: Map<string, T>): T[] {
+  return [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
 }
 
 /** Aggregates the batch in memory first, so each bucket is one row of the upsert. */
@@ -181,7 +182,7 @@ export function tenantBuckets(buckets: readonly Bucket[]): Bucket[] {
       out.set(id, { ...b, keyId: "" });
     }
   }
-  return [...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+  return inLockOrder(out);
 }
 
 function upsertTenantRollup(table: TenantRollup, buckets: readonly Bucket[]): Statement {
@@ -215,10 +216,14 @@ type KeyDay = {
   tokens: number;
 };
 
+// The charts' definitions: requests are verification answers (every outcome but a usage
+// report's REPORTED), denials the answers other than VALID.
+const REQUEST_OUTCOMES: ReadonlySet<string> = new Set(VERIFY_OUTCOMES);
+const DENIAL_OUTCOME_SET: ReadonlySet<string> = new Set(DENIAL_OUTCOMES);
+
 /**
  * Folds day buckets over their outcomes into per-key day totals (UsageKeyDay), with the
- * definitions the charts use: requests are verifications (every outcome but REPORTED),
- * denials the verifications neither VALID nor REPORTED. Sorted like the other rollups.
+ * charts' definitions of requests and denials. Sorted like the other rollups.
  */
 export function keyDays(days: readonly Bucket[]): KeyDay[] {
   const out = new Map<string, KeyDay>();
@@ -237,12 +242,12 @@ export function keyDays(days: readonly Bucket[]): KeyDay[] {
       };
       out.set(id, current);
     }
-    if (b.outcome !== "REPORTED") current.requests += b.count;
-    if (b.outcome !== "REPORTED" && b.outcome !== "VALID") current.denials += b.count;
+    if (REQUEST_OUTCOMES.has(b.outcome)) current.requests += b.count;
+    if (DENIAL_OUTCOME_SET.has(b.outcome)) current.denials += b.count;
     current.cost += b.cost;
     current.tokens += b.tokens;
   }
-  return [...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+  return inLockOrder(out);
 }
 
 function upsertKeyDays(rows: readonly KeyDay[]): Statement {
@@ -291,7 +296,7 @@ export function clientIps(events: readonly UsageEventInput[]): ClientIp[] {
       });
     }
   }
-  return [...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+  return inLockOrder(out);
 }
 
 /**
