@@ -42,6 +42,12 @@ export class UnknownKeyLimiter {
   readonly limit: number;
   private readonly windowMs: number;
   private readonly entries = new Map<string, Entry>();
+  /**
+   * When the last block this process knows of ends (0: none yet). Until a caller goes
+   * over the cap, `retryAfter` answers from this alone, without building ids or reading
+   * the map: it runs before every verification.
+   */
+  private blocksEndAt = 0;
   private readonly shared?: {
     client: Redis;
     subscriber: Redis;
@@ -76,6 +82,7 @@ export class UnknownKeyLimiter {
 
   /** Seconds until the caller may verify again, or 0 while both counts are under the cap. */
   retryAfter(rootKeyId: string, ip: string, now = Date.now()): number {
+    if (this.blocksEndAt <= now) return 0;
     const until = Math.max(
       this.blockedUntil(`rk:${rootKeyId}`, now),
       this.blockedUntil(`ip:${ip}`, now),
@@ -86,7 +93,11 @@ export class UnknownKeyLimiter {
   /** Counts one NOT_FOUND. Resolves once Redis has counted it too (or failed to). */
   async count(rootKeyId: string, ip: string, now = Date.now()): Promise<void> {
     const ids = [`rk:${rootKeyId}`, `ip:${ip}`];
-    for (const id of ids) this.entry(id, now).count++;
+    for (const id of ids) {
+      const entry = this.entry(id, now);
+      entry.count++;
+      this.noteBlock(entry);
+    }
     if (this.shared) await Promise.all(ids.map((id) => this.countShared(id)));
   }
 
@@ -112,6 +123,7 @@ export class UnknownKeyLimiter {
     const entry = this.entry(id, now);
     entry.count = Math.max(entry.count, result.consumedPoints);
     entry.resetAt = now + result.msBeforeNext;
+    this.noteBlock(entry);
     if (entry.count >= this.limit && !entry.published) {
       entry.published = true;
       const message: BlockMessage = { id, ms: result.msBeforeNext };
@@ -133,6 +145,13 @@ export class UnknownKeyLimiter {
     entry.count = Math.max(entry.count, this.limit);
     entry.resetAt = Math.max(entry.resetAt, now + message.ms);
     entry.published = true;
+    this.noteBlock(entry);
+  }
+
+  private noteBlock(entry: Entry): void {
+    if (entry.count >= this.limit && entry.resetAt > this.blocksEndAt) {
+      this.blocksEndAt = entry.resetAt;
+    }
   }
 
   private blockedUntil(id: string, now: number): number {

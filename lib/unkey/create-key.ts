@@ -2,7 +2,6 @@ import "server-only";
 import { z } from "zod";
 import type { TenantContext } from "@/lib/auth/context";
 import { NotFoundError, ValidationError } from "@/lib/auth/errors";
-import { clientIpFrom } from "@/lib/auth/request-info";
 import { createKey, suspendKey } from "@/lib/keys/data";
 import { createKeySchema } from "@/lib/keys/schemas";
 import { authenticateV2 } from "./auth";

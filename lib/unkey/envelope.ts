@@ -1,5 +1,4 @@
 import "server-only";
-import { randomUUID } from "node:crypto";
 import { type ApiReply, jsonReply, toResponse } from "@/lib/api/exchange";
 
 // The response envelope of the Unkey-compatible v2 routes: `{meta: {requestId}, data}`
@@ -8,9 +7,7 @@ import { type ApiReply, jsonReply, toResponse } from "@/lib/api/exchange";
 // *Reply functions build server-neutral answers (lib/api/exchange.ts); the others wrap
 // them in a web Response for route handlers.
 
-export function newRequestId(): string {
-  return `req_${randomUUID().replaceAll("-", "")}`;
-}
+export { newRequestId } from "@/lib/verify/request-id";
 
 type HeaderSource = { headers: { get(name: string): string | null } };
 

@@ -16,7 +16,8 @@ import type { UsageEventInput } from "./types";
  *
  * A failed write puts the batch back in front of the buffer and is retried on the next
  * tick; while the database stays down the buffer is capped at MAX_BUFFERED events and
- * the oldest are dropped (and counted), so an outage cannot exhaust memory.
+ * the oldest are dropped (and counted), a hundredth of the cap at a time, so an outage
+ * can neither exhaust memory nor slow every call down.
  */
 
 export const FLUSH_INTERVAL_MS = 1_000;
@@ -31,6 +32,8 @@ type BufferState = {
   exitHeld: boolean;
   dropped: number;
   timerPaused?: boolean;
+  /** Tests may lower the cap (limitUsageBufferForTesting). */
+  maxBuffered?: number;
 };
 
 // Shared across module copies in one process (Next.js bundles routes separately).
@@ -112,8 +115,12 @@ function ensureTimer(): void {
 /** Buffers an event; returns at once. */
 export function recordUsage(event: UsageEventInput): void {
   state.events.push(event);
-  if (state.events.length > MAX_BUFFERED) {
-    const excess = state.events.length - MAX_BUFFERED;
+  const cap = state.maxBuffered ?? MAX_BUFFERED;
+  if (state.events.length > cap) {
+    // The oldest hundredth of the buffer goes at once, not one event per call: removing
+    // the head of a full buffer moves every entry, which would cost each verification a
+    // copy of a million references for as long as the outage lasts.
+    const excess = state.events.length - cap + Math.ceil(cap / 100);
     state.events.splice(0, excess);
     state.dropped += excess;
   }
@@ -184,6 +191,11 @@ export function pauseFlushTimerForTesting(paused: boolean): void {
     clearInterval(state.timer);
     state.timer = null;
   }
+}
+
+/** Tests: cap the buffer at `max` events (undefined: the real cap). */
+export function limitUsageBufferForTesting(max: number | undefined): void {
+  state.maxBuffered = max;
 }
 
 /** Tests: forget buffered events (e.g. after pointing at another database). */

@@ -52,7 +52,7 @@ WITH res AS (
     "endpoint", "resource", "requestId")
   VALUES ($1, COALESCE((SELECT "keyId" FROM res), $3), $4::timestamp(3), 'REPORT', 'REPORTED',
     $5::int, $6::int, $7, $8, $9)
-  ON CONFLICT ("tenantId", "requestId") DO NOTHING
+  ON CONFLICT ("tenantId", "requestId") WHERE "requestId" IS NOT NULL DO NOTHING
   RETURNING "keyId"
 ), upd AS (
   UPDATE "ApiKey" SET

@@ -66,6 +66,16 @@ export function keyRecordNow(hash: string): KeyRecord | null | Promise<KeyRecord
   return cached !== undefined ? cached : loadThroughCache(hash);
 }
 
+/** The cached answer for a hash (a record, or null for a known-unknown hash); undefined on a miss. */
+export function cachedKeyRecord(hash: string): KeyRecord | null | undefined {
+  return state.entries.get(hash);
+}
+
+/** The record for a hash from the database, through the cache's single flight. */
+export function loadKeyRecordThroughCache(hash: string): Promise<KeyRecord | null> {
+  return loadThroughCache(hash);
+}
+
 /** The record for a hash, null for an unknown hash; throws when the database is down. */
 export async function getKeyRecord(hash: string): Promise<KeyRecord | null> {
   return keyRecordNow(hash);

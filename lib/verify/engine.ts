@@ -1,12 +1,12 @@
 import "server-only";
-import { randomUUID } from "node:crypto";
 import { hashKey, parseKey } from "@/lib/keys/format";
 import { recordUsage } from "@/lib/usage/buffer";
 import { reserveBudget } from "./budget";
-import { invalidateKeyHashes, keyRecordNow } from "./cache";
+import { cachedKeyRecord, invalidateKeyHashes, loadKeyRecordThroughCache } from "./cache";
 import type { WindowState } from "./counters";
 import { counters } from "./counters-provider";
 import type { KeyRecord } from "./record";
+import { newRequestId } from "./request-id";
 import {
   type BudgetState,
   foundResult,
@@ -32,10 +32,6 @@ type Decision = {
   /** The usage event was written with the reservation (see budget.ts). */
   persisted: boolean;
 };
-
-function newRequestId(): string {
-  return `req_${randomUUID().replaceAll("-", "")}`;
-}
 
 async function refund(record: KeyRecord, now: number): Promise<void> {
   if (record.limits.length === 0) return;
@@ -166,8 +162,6 @@ function decide(
   requestId: string,
 ): Decision | Promise<Decision> {
   const missing = { result: notFound(requestId), keyId: null, reservedCents: 0, persisted: false };
-  // Shape and checksum first: random strings never reach the cache or the database.
-  if (parseKey(input.key) === null) return missing;
   const hash = hashKey(input.key);
   const decideFor = (record: KeyRecord | null): Decision | Promise<Decision> => {
     // Another tenant's key is answered exactly like an unknown one: existence must not leak.
@@ -184,10 +178,14 @@ function decide(
     }
     return consumeAndReserve(record, hash, input, now, requestId);
   };
-  // A cached record (or cached "unknown") is decided at once; a miss reads the database.
-  const record = keyRecordNow(hash);
-  if (!(record instanceof Promise)) return decideFor(record);
-  return record.then(decideFor, (error: unknown) => {
+  // A cached record (or cached "unknown") is decided at once. Only a key the cache has
+  // never stored can be malformed, so shape and checksum are checked on a miss, before
+  // the database: random strings never reach it (nor the cache, which stores only what
+  // the database answered).
+  const cached = cachedKeyRecord(hash);
+  if (cached !== undefined) return decideFor(cached);
+  if (parseKey(input.key) === null) return missing;
+  return loadKeyRecordThroughCache(hash).then(decideFor, (error: unknown) => {
     throw new VerifyUnavailableError("cannot verify", { cause: error });
   });
 }

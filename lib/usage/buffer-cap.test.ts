@@ -1,0 +1,66 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  discardBufferedUsageForTesting,
+  limitUsageBufferForTesting,
+  pauseFlushTimerForTesting,
+  recordUsage,
+  usageBufferStats,
+} from "./buffer";
+import type { UsageEventInput } from "./types";
+
+// While the database is down nothing leaves the buffer; its cap keeps memory bounded.
+
+function event(time: number): UsageEventInput {
+  return {
+    tenantId: "t",
+    keyId: "k",
+    time,
+    kind: "VERIFY",
+    outcome: "VALID",
+    costCents: 0,
+    tokens: 0,
+    endpoint: null,
+    resource: null,
+    ip: null,
+    latencyUs: null,
+    requestId: null,
+    rollupCostCents: 0,
+    persisted: false,
+  };
+}
+
+describe("usage buffer cap", () => {
+  beforeEach(() => {
+    pauseFlushTimerForTesting(true);
+    discardBufferedUsageForTesting();
+  });
+  afterEach(() => {
+    limitUsageBufferForTesting(undefined);
+    discardBufferedUsageForTesting();
+    pauseFlushTimerForTesting(false);
+  });
+
+  it("never holds more than the cap, counts what it drops and drops the oldest first", () => {
+    limitUsageBufferForTesting(1_000);
+    const { dropped: before } = usageBufferStats();
+    for (let i = 0; i < 5_000; i++) {
+      recordUsage(event(i));
+      expect(usageBufferStats().pending).toBeLessThanOrEqual(1_000);
+    }
+    const { pending, dropped } = usageBufferStats();
+    expect(pending + (dropped - before)).toBe(5_000);
+    expect(pending).toBeGreaterThanOrEqual(990);
+  });
+
+  it("drops a hundredth of the cap at once, so a full buffer is not shifted on every call", () => {
+    limitUsageBufferForTesting(1_000);
+    const { dropped: before } = usageBufferStats();
+    for (let i = 0; i < 1_000; i++) recordUsage(event(i));
+    expect(usageBufferStats().dropped).toBe(before);
+    recordUsage(event(1_000));
+    // 11 dropped: the one over the cap and 10 more, which leaves room for the next 10.
+    expect(usageBufferStats()).toMatchObject({ pending: 990, dropped: before + 11 });
+    for (let i = 1_001; i <= 1_010; i++) recordUsage(event(i));
+    expect(usageBufferStats()).toMatchObject({ pending: 1_000, dropped: before + 11 });
+  });
+});
