@@ -111,17 +111,21 @@ type Bucket = {
   tokens: number;
 };
 
-/** Adds `b` to its bucket; `b` must be a fresh object (it may become the bucket). */
-function addTo(buckets: Map<string, Bucket>, b: Bucket): void {
+/**
+ * Adds `b` to its bucket and returns the bucket; `b` must be a fresh object (it may
+ * become the bucket).
+ */
+function addTo(buckets: Map<string, Bucket>, b: Bucket): Bucket {
   const id = `${b.tenantId}\u0000${b.keyId}\u0000${b.bucket}\u0000${b.outcome}`;
   const current = buckets.get(id);
   if (current) {
     current.count += b.count;
     current.cost += b.cost;
     current.tokens += b.tokens;
-  } else {
-    buckets.set(id, b);
+    return current;
   }
+  buckets.set(id, b);
+  return b;
 }
 
 // A fixed order makes concurrent flushes (several instances) lock rows in the same
@@ -133,11 +137,28 @@ function inLockOrder<T>(rows: Map<string, T>): T[] {
 /** Aggregates the batch in memory first, so each bucket is one row of the upsert. */
 export function aggregate(events: readonly UsageEventInput[], bucketMs: number): Bucket[] {
   const buckets = new Map<string, Bucket>();
+  // A busy key sends runs of events into one bucket: those add to the bucket the
+  // previous event went to, without building its id and looking it up again.
+  let last: Bucket | undefined;
   for (const e of events) {
-    addTo(buckets, {
+    const keyId = e.keyId ?? "";
+    const bucket = e.time - (e.time % bucketMs);
+    if (
+      last !== undefined &&
+      last.bucket === bucket &&
+      last.keyId === keyId &&
+      last.outcome === e.outcome &&
+      last.tenantId === e.tenantId
+    ) {
+      last.count += 1;
+      last.cost += e.rollupCostCents;
+      last.tokens += e.tokens;
+      continue;
+    }
+    last = addTo(buckets, {
       tenantId: e.tenantId,
-      keyId: e.keyId ?? "",
-      bucket: e.time - (e.time % bucketMs),
+      keyId,
+      bucket,
       outcome: e.outcome,
       count: 1,
       cost: e.rollupCostCents,
@@ -354,9 +375,21 @@ export const LAST_USED_PRECISION_MS = 60_000;
 
 function touchKeys(events: readonly UsageEventInput[]): Statement | null {
   const latest = new Map<string, number>();
+  // Runs of one key's events are folded first, so the map is written once per run.
+  let runKey: string | null = null;
+  let runLatest = 0;
+  const endRun = () => {
+    if (runKey !== null && runLatest > (latest.get(runKey) ?? 0)) latest.set(runKey, runLatest);
+  };
   for (const e of events) {
-    if (e.keyId !== null && e.time > (latest.get(e.keyId) ?? 0)) latest.set(e.keyId, e.time);
+    if (e.keyId === null) continue;
+    if (e.keyId !== runKey) {
+      endRun();
+      runKey = e.keyId;
+      runLatest = e.time;
+    } else if (e.time > runLatest) runLatest = e.time;
   }
+  endRun();
   if (latest.size === 0) return null;
   const params: string[] = [];
   const rows = [...latest]
