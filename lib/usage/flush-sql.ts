@@ -41,22 +41,19 @@ const fromEpochMs = (column: string) =>
 
 // A whole batch travels as one JSON parameter and is expanded with
 // json_to_recordset(): one bind parameter per statement instead of eleven per row,
-// which makes large batches cheap to send, parse and plan. (JSON text and numbers bind
-// the same way through every driver adapter, which arrays do not.) json, not jsonb: the
-// text is read once, so building jsonb's binary form first only costs (for 10,000
-// events, about half the parse time).
+// which makes large batches cheap to send, parse and plan. (One JSON text parameter
+// also binds the same way through every driver adapter, which arrays do not.) json, not
+// jsonb: the text is read once, so building jsonb's binary form first only costs (for
+// 10,000 events, about half the parse time).
 //
-// Each event is a row as small as it can be, since this process writes and the server
-// reads every byte of it: one-letter names; the tenant and key as their place in a list
-// sent once per batch (a second, small parameter: a batch holds few distinct ids, and
-// each is 25 characters); the time as milliseconds after the batch's first event
-// (numbers parse in a fraction of the time ISO text takes); and what most events leave
-// at its default (kind VERIFY, no cost, no tokens, no endpoint, resource, IP or
-// latency) left out. A missing field is NULL in the record set, and the SELECT restores
-// the default.
+// Each event is a row as small as it can be, since the server reads every byte of it:
+// one-letter names, the time as epoch milliseconds (numbers parse in a fraction of the
+// time ISO text takes), and what most events leave at its default (kind VERIFY, no
+// cost, no tokens, no endpoint, resource, IP or latency) left out; a missing field is
+// NULL in the record set, and the SELECT restores the default.
 type EventRow = {
-  t: number;
-  k?: number;
+  t: string;
+  k?: string;
   m: number;
   d?: string;
   o: string;
@@ -68,36 +65,25 @@ type EventRow = {
   l?: number;
 };
 
+function eventRow(e: UsageEventInput): EventRow {
+  const row: EventRow = { t: e.tenantId, m: e.time, o: e.outcome };
+  if (e.keyId !== null) row.k = e.keyId;
+  if (e.kind !== "VERIFY") row.d = e.kind;
+  if (e.costCents !== 0) row.c = e.costCents;
+  if (e.tokens !== 0) row.n = e.tokens;
+  if (e.endpoint !== null) row.e = e.endpoint;
+  if (e.resource !== null) row.r = e.resource;
+  if (e.ip !== null) row.i = e.ip;
+  if (e.latencyUs !== null) row.l = e.latencyUs;
+  return row;
+}
+
 function insertEvents(events: readonly UsageEventInput[]): Statement {
-  const ids: string[] = [];
-  const places = new Map<string, number>();
-  const place = (id: string): number => {
-    let at = places.get(id);
-    if (at === undefined) {
-      at = ids.length;
-      ids.push(id);
-      places.set(id, at);
-    }
-    return at;
-  };
-  const base = events[0]?.time ?? 0;
-  const rows = events.map((e): EventRow => {
-    const row: EventRow = { t: place(e.tenantId), m: e.time - base, o: e.outcome };
-    if (e.keyId !== null) row.k = place(e.keyId);
-    if (e.kind !== "VERIFY") row.d = e.kind;
-    if (e.costCents !== 0) row.c = e.costCents;
-    if (e.tokens !== 0) row.n = e.tokens;
-    if (e.endpoint !== null) row.e = e.endpoint;
-    if (e.resource !== null) row.r = e.resource;
-    if (e.ip !== null) row.i = e.ip;
-    if (e.latencyUs !== null) row.l = e.latencyUs;
-    return row;
-  });
   return {
     sql: `INSERT INTO "UsageEvent" ("tenantId", "keyId", "time", "kind", "outcome", "costCents", "tokens", "endpoint", "resource", "ip", "latencyUs")
-SELECT $2::jsonb ->> r."t", $2::jsonb ->> r."k", ${fromEpochMs(`($3::int8 + r."m")`)}, COALESCE(r."d", 'VERIFY')::"UsageKind", r."o"::"UsageOutcome", COALESCE(r."c", 0), COALESCE(r."n", 0), r."e", r."r", r."i", r."l"
-FROM json_to_recordset($1::json) AS r("t" int, "k" int, "m" int8, "d" text, "o" text, "c" int, "n" int, "e" text, "r" text, "i" text, "l" int)`,
-    params: [JSON.stringify(rows), JSON.stringify(ids), base],
+SELECT r."t", r."k", ${fromEpochMs(`r."m"`)}, COALESCE(r."d", 'VERIFY')::"UsageKind", r."o"::"UsageOutcome", COALESCE(r."c", 0), COALESCE(r."n", 0), r."e", r."r", r."i", r."l"
+FROM json_to_recordset($1::json) AS r("t" text, "k" text, "m" int8, "d" text, "o" text, "c" int, "n" int, "e" text, "r" text, "i" text, "l" int)`,
+    params: [JSON.stringify(events.map(eventRow))],
   };
 }
 
