@@ -40,7 +40,7 @@ describe("usage buffer cap", () => {
     pauseFlushTimerForTesting(false);
   });
 
-  it("never holds more than the cap, counts what it drops and drops the oldest first", () => {
+  it("never holds more than the cap and counts every event it drops", () => {
     limitUsageBufferForTesting(1_000);
     const { dropped: before } = usageBufferStats();
     for (let i = 0; i < 5_000; i++) {
