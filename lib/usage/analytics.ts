@@ -8,7 +8,6 @@ import { monthStartUtc } from "@/lib/verify/windows";
 import {
   type BudgetBurn,
   type CostPoint,
-  DENIAL_OUTCOMES,
   type DenialOutcome,
   type DenialRow,
   type RequestsPoint,
@@ -21,8 +20,9 @@ import {
   VERIFY_OUTCOMES,
   type VerifyOutcome,
 } from "./analytics-types";
-import { bucketStarts, DAY_MS, HOUR_MS } from "./range";
 import { type Num, num } from "./numbers";
+import { DENIAL_OUTCOMES_SQL } from "./outcome-sql";
+import { bucketStarts, DAY_MS, HOUR_MS } from "./range";
 
 export { parseUsageRange, usageRetention } from "./range";
 
@@ -49,7 +49,6 @@ const SOURCES: Record<UsageRange["granularity"], Source> = {
 };
 
 const VERIFY_SQL = Prisma.raw(VERIFY_OUTCOMES.map((o) => `'${o}'`).join(", "));
-const DENIAL_SQL = Prisma.raw(DENIAL_OUTCOMES.map((o) => `'${o}'`).join(", "));
 
 // Counts, costs and tokens are BIGINT columns, and their sums are cast to int8: they
 // reach JavaScript as bigint and leave this module as numbers (exact up to 2^53).
@@ -157,7 +156,7 @@ export async function denialsByReason(
   return forKey(ctx, keyId, async () => {
     const rows = await db().$queryRaw<{ outcome: DenialOutcome; count: Num }[]>`
       SELECT "outcome"::text AS "outcome", sum("count")::int8 AS "count"
-      ${scope(ctx, range, keyId)} AND "outcome" IN (${DENIAL_SQL})
+      ${scope(ctx, range, keyId)} AND "outcome" IN (${DENIAL_OUTCOMES_SQL})
       GROUP BY 1`;
     return rows
       .map((r) => ({ outcome: r.outcome, count: num(r.count) }))

@@ -3,9 +3,10 @@ import { assertCan, type TenantContext } from "@/lib/auth/context";
 import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { displayKey } from "@/lib/keys/format";
-import { DENIAL_OUTCOMES, type KeySignal, type SignalKind } from "./analytics-types";
+import type { KeySignal, SignalKind } from "./analytics-types";
 import { type Num, num } from "./numbers";
 import { outcomeLabel } from "./outcome-labels";
+import { DENIAL_OUTCOMES_SQL } from "./outcome-sql";
 import { DAY_MS, HOUR_MS } from "./range";
 
 /**
@@ -30,8 +31,6 @@ const DENIAL_FACTOR = 3;
 const DENIAL_MIN = 20;
 const BASELINE_DAYS = 7;
 const MAX_SIGNALS = 50;
-
-const DENIAL_SQL = Prisma.raw(DENIAL_OUTCOMES.map((o) => `'${o}'`).join(", "));
 
 const fmt = (n: number): string => Math.round(n).toLocaleString("en-US");
 
@@ -80,7 +79,7 @@ export async function signals(
     db().$queryRaw<{ keyId: string; outcome: string; count: Num }[]>`
       SELECT "keyId", "outcome"::text AS "outcome", sum("count")::int8 AS "count" FROM "UsageHour"
       WHERE "tenantId" = ${tenant} AND "bucket" >= ${new Date(denialFrom)} ${keyFilter}
-        AND "outcome" IN (${DENIAL_SQL})
+        AND "outcome" IN (${DENIAL_OUTCOMES_SQL})
       GROUP BY 1, 2`,
     db().$queryRaw<{ keyId: string; fresh: Num; known: Num; sample: string[] }[]>`
       SELECT "keyId",
