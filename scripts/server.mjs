@@ -34,10 +34,10 @@ process.env.NODE_ENV = "production";
 // guess misfired in about one start in four (measured with --trace-gc-nvp under the
 // verify benchmark): per-request objects landed in the old generation, the young ones
 // they point to then survived every scavenge (98% promoted, 3 MB per scavenge against
-// 15 KB), scavenges took 5 ms instead of 1, and a full collection ran every second. The
-// same process then served about 40% fewer verifications (16-18k/s against 20-30k/s on
-// one machine, in alternating runs). With the guess turned off, none of the runs since
-// has shown it. It must be set before the app allocates anything.
+// 15 KB), scavenges took 5 ms instead of 1, and a full collection ran every second. That
+// process then served about a third fewer verifications for its whole life. With the
+// guess turned off, none of the runs since has shown it (README, Performance). It must
+// be set before the app allocates anything.
 v8.setFlagsFromString("--no-allocation-site-pretenuring");
 const require = createRequire(import.meta.url);
 const started = Date.now();
