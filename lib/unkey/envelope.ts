@@ -7,8 +7,6 @@ import { type ApiReply, jsonReply, toResponse } from "@/lib/api/exchange";
 // *Reply functions build server-neutral answers (lib/api/exchange.ts); the others wrap
 // them in a web Response for route handlers.
 
-export { newRequestId } from "@/lib/verify/request-id";
-
 type HeaderSource = { headers: { get(name: string): string | null } };
 
 export function v2OkReply(requestId: string, data: Record<string, unknown>): ApiReply {

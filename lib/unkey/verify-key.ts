@@ -1,16 +1,17 @@
 import "server-only";
 import { z } from "zod";
-import { type ApiReply, type ApiRequest, guarded, type Maybe, andThen } from "@/lib/api/exchange";
+import { type ApiReply, type ApiRequest, andThen, guarded, type Maybe } from "@/lib/api/exchange";
 import { countNotFound, notFoundRetryAfter } from "@/lib/api/not-found-limiter";
 import { clientIpFrom } from "@/lib/auth/request-info";
 import { MAX_KEY_LENGTH } from "@/lib/keys/format";
 import { VerifyUnavailableError, verifyKeyNow } from "@/lib/verify/engine";
+import { newRequestId } from "@/lib/verify/request-id";
 import type { VerifyCode, VerifyResult } from "@/lib/verify/result";
 import { PERMISSION_QUERY_MAX_LENGTH, parsePermissionQuery } from "@/lib/verify/scopes";
 import { WINDOW_MS } from "@/lib/verify/windows";
 import { authenticateV2From } from "./auth";
 import { readV2BodyFrom } from "./body";
-import { newRequestId, v2ErrorReply, v2OkReply } from "./envelope";
+import { v2ErrorReply, v2OkReply } from "./envelope";
 
 // POST /v2/keys.verifyKey on Keyplane's engine. The request and answer follow the v2
 // wire contract; the checks and their order are Keyplane's (PRODUCT §4.1), with the

@@ -11,6 +11,7 @@ import {
   usageBufferStats,
 } from "./buffer";
 import { LAST_USED_PRECISION_MS } from "./flush-sql";
+import { usageEvent } from "./test-support";
 import type { UsageEventInput } from "./types";
 
 // Large flushes (several batches, two in flight on PostgreSQL), a batch that fails next
@@ -32,23 +33,15 @@ afterEach(() => {
 });
 
 function event(i: number, fields: Partial<UsageEventInput> = {}): UsageEventInput {
-  return {
+  return usageEvent({
     tenantId: tenant.id,
     keyId: keyIds[i % keyIds.length] ?? null,
     time: Date.UTC(2031, 0, 1, 10, 0, 0) + (i % 7_200) * 1000,
-    kind: "VERIFY",
     outcome: i % 9 === 0 ? "RATE_LIMITED" : "VALID",
-    costCents: 0,
     tokens: i % 3,
-    endpoint: null,
-    resource: null,
     ip: `10.1.${(i >> 8) & 255}.${i & 255}`,
-    latencyUs: null,
-    requestId: null,
-    rollupCostCents: 0,
-    persisted: false,
     ...fields,
-  };
+  });
 }
 
 async function stored(): Promise<{ events: number; minute: number; hour: number; day: number }> {

@@ -6,28 +6,11 @@ import {
   recordUsage,
   usageBufferStats,
 } from "./buffer";
-import type { UsageEventInput } from "./types";
+import { usageEvent } from "./test-support";
 
 // While the database is down nothing leaves the buffer; its cap keeps memory bounded.
 
-function event(time: number): UsageEventInput {
-  return {
-    tenantId: "t",
-    keyId: "k",
-    time,
-    kind: "VERIFY",
-    outcome: "VALID",
-    costCents: 0,
-    tokens: 0,
-    endpoint: null,
-    resource: null,
-    ip: null,
-    latencyUs: null,
-    requestId: null,
-    rollupCostCents: 0,
-    persisted: false,
-  };
-}
+const event = (time: number) => usageEvent({ tenantId: "t", keyId: "k", time });
 
 describe("usage buffer cap", () => {
   beforeEach(() => {

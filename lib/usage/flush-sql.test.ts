@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { aggregate, batchStatements } from "./flush-sql";
+import { usageEvent } from "./test-support";
 import type { UsageEventInput } from "./types";
 
 // The batch builder folds runs of one key's events without looking each one up; whatever
@@ -24,22 +25,16 @@ function events(seed: number, count: number): UsageEventInput[] {
   for (let i = 0; i < count; i++) {
     // Runs of one key (as a busy key sends them) broken up by other keys and tenants.
     if (next() < 0.2) key = Math.floor(next() * 4);
-    out.push({
-      tenantId: next() < 0.1 ? "t2" : "t1",
-      keyId: key === 3 ? null : `k${key}`,
-      time: T0 + Math.floor(next() * 3 * MINUTE),
-      kind: "VERIFY",
-      outcome: next() < 0.8 ? "VALID" : "RATE_LIMITED",
-      costCents: 0,
-      tokens: Math.floor(next() * 3),
-      endpoint: null,
-      resource: null,
-      ip: null,
-      latencyUs: null,
-      requestId: null,
-      rollupCostCents: Math.floor(next() * 5),
-      persisted: false,
-    });
+    out.push(
+      usageEvent({
+        tenantId: next() < 0.1 ? "t2" : "t1",
+        keyId: key === 3 ? null : `k${key}`,
+        time: T0 + Math.floor(next() * 3 * MINUTE),
+        outcome: next() < 0.8 ? "VALID" : "RATE_LIMITED",
+        tokens: Math.floor(next() * 3),
+        rollupCostCents: Math.floor(next() * 5),
+      }),
+    );
   }
   return out;
 }

@@ -20,6 +20,7 @@ import {
   usageBufferStats,
 } from "./buffer";
 import { DAY_MS, HOUR_MS, type UsageRetention } from "./range";
+import { usageEvent } from "./test-support";
 
 // Rollup counts pass 2^31 at volumes Keyplane is built for (a tenant's day at ~25k
 // verifications a second, a client IP's count over 90 days at ~280 a second). Each
@@ -47,22 +48,7 @@ const time = now - 60_000;
 const floor = (ms: number, step: number) => new Date(ms - (ms % step));
 
 function verification(keyId: string, outcome: UsageOutcome) {
-  return {
-    tenantId: org.tenant.id,
-    keyId,
-    time,
-    kind: "VERIFY" as const,
-    outcome,
-    costCents: 0,
-    tokens: 0,
-    endpoint: null,
-    resource: null,
-    ip: IP,
-    latencyUs: 100,
-    requestId: null,
-    rollupCostCents: 0,
-    persisted: false,
-  };
+  return usageEvent({ tenantId: org.tenant.id, keyId, time, outcome, ip: IP, latencyUs: 100 });
 }
 
 /** Every rollup row the flush will add to, already just under 2^31. */

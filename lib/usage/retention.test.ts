@@ -6,6 +6,7 @@ import { insertKey } from "@/lib/verify/test-support";
 import { discardBufferedUsageForTesting, flushUsage, recordUsage } from "./buffer";
 import { DAY_MS, HOUR_MS, type UsageRetention } from "./range";
 import { runUsageRetention } from "./retention";
+import { usageEvent } from "./test-support";
 
 setupTestDatabase();
 afterAll(() => discardBufferedUsageForTesting());
@@ -44,22 +45,16 @@ beforeAll(async () => {
     const times = [NOW - KEEP.minuteDays * DAY_MS];
     for (let at = NOW - 30 * DAY_MS; at < NOW; at += 7 * HOUR_MS) times.push(at);
     for (const time of times) {
-      recordUsage({
-        tenantId: tenant.id,
-        keyId: key.id,
-        time,
-        kind: "VERIFY",
-        outcome: time % 2 === 0 ? "VALID" : "RATE_LIMITED",
-        costCents: 0,
-        tokens: 0,
-        endpoint: null,
-        resource: null,
-        ip: `10.0.0.${Math.floor((NOW - time) / DAY_MS)}`,
-        latencyUs: 1,
-        requestId: null,
-        rollupCostCents: 0,
-        persisted: false,
-      });
+      recordUsage(
+        usageEvent({
+          tenantId: tenant.id,
+          keyId: key.id,
+          time,
+          outcome: time % 2 === 0 ? "VALID" : "RATE_LIMITED",
+          ip: `10.0.0.${Math.floor((NOW - time) / DAY_MS)}`,
+          latencyUs: 1,
+        }),
+      );
     }
   }
   await flushUsage();

@@ -9,6 +9,7 @@ import { VERIFY_OUTCOMES } from "./analytics-types";
 import { discardBufferedUsageForTesting, flushUsage, recordUsage } from "./buffer";
 import { CLIENT_IP_LAST_SEEN_PRECISION_MS } from "./flush-sql";
 import { recordUsageReport } from "./report";
+import { usageEvent } from "./test-support";
 
 setupTestDatabase();
 setupTestCounters();
@@ -99,22 +100,17 @@ async function generate(seed: number, count: number, spanMs: number): Promise<vo
       // Buffered events of every outcome, as the verify path records them.
       const key = [budgeted, plain, extra][Math.floor(random() * 3)] as TestKey;
       const outcome = OUTCOMES[Math.floor(random() * OUTCOMES.length)] as UsageOutcome;
-      recordUsage({
-        tenantId: tenant.id,
-        keyId: key.id,
-        time: now,
-        kind: "VERIFY",
-        outcome,
-        costCents: 0,
-        tokens: 0,
-        endpoint: "/v1/things",
-        resource: null,
-        ip: random() < 0.8 ? `192.0.2.${Math.floor(random() * 12)}` : null,
-        latencyUs: 80,
-        requestId: null,
-        rollupCostCents: 0,
-        persisted: false,
-      });
+      recordUsage(
+        usageEvent({
+          tenantId: tenant.id,
+          keyId: key.id,
+          time: now,
+          outcome,
+          endpoint: "/v1/things",
+          ip: random() < 0.8 ? `192.0.2.${Math.floor(random() * 12)}` : null,
+          latencyUs: 80,
+        }),
+      );
     }
   }
   await Promise.all(calls);
@@ -138,18 +134,24 @@ const text = (rows: Row[]) =>
     )
     .sort();
 
+/**
+ * Cost and tokens of the tenant's raw events (tenant id $1), a report counting its net
+ * charge: its cost minus the reservation it settles.
+ */
+const NET_COST_AND_TOKENS = `sum(CASE WHEN e."kind" = 'REPORT' THEN e."costCents" - COALESCE(r."costCents", 0) ELSE e."costCents" END) AS "cost",
+       sum(e."tokens") AS "tokens"
+     FROM "UsageEvent" e
+     LEFT JOIN "UsageEvent" r ON e."kind" = 'REPORT' AND r."tenantId" = e."tenantId"
+       AND r."kind" = 'VERIFY' AND r."requestId" = 'reservation:' || e."requestId"
+     WHERE e."tenantId" = $1`;
+
 /** The raw events grouped like a rollup, with each event's net budget charge as cost. */
 async function raw(unit: "minute" | "hour" | "day", perKey: boolean): Promise<string[]> {
   const key = perKey ? `COALESCE(e."keyId", '') AS "keyId",` : "";
   const rows = await db().$queryRawUnsafe<Row[]>(
     `SELECT ${key} date_trunc('${unit}', e."time") AS "bucket", e."outcome"::text AS "outcome",
        count(*) AS "count",
-       sum(CASE WHEN e."kind" = 'REPORT' THEN e."costCents" - COALESCE(r."costCents", 0) ELSE e."costCents" END) AS "cost",
-       sum(e."tokens") AS "tokens"
-     FROM "UsageEvent" e
-     LEFT JOIN "UsageEvent" r ON e."kind" = 'REPORT' AND r."tenantId" = e."tenantId"
-       AND r."kind" = 'VERIFY' AND r."requestId" = 'reservation:' || e."requestId"
-     WHERE e."tenantId" = $1
+       ${NET_COST_AND_TOKENS}
      GROUP BY ${perKey ? "1, 2, 3" : "1, 2"}`,
     tenant.id,
   );
@@ -192,12 +194,7 @@ async function keyDaysRaw(): Promise<string[]> {
     `SELECT COALESCE(e."keyId", '') AS "keyId", date_trunc('day', e."time") AS "bucket",
        count(*) FILTER (WHERE e."outcome" <> 'REPORTED') AS "requests",
        count(*) FILTER (WHERE e."outcome" NOT IN ('VALID', 'REPORTED')) AS "denials",
-       sum(CASE WHEN e."kind" = 'REPORT' THEN e."costCents" - COALESCE(r."costCents", 0) ELSE e."costCents" END) AS "cost",
-       sum(e."tokens") AS "tokens"
-     FROM "UsageEvent" e
-     LEFT JOIN "UsageEvent" r ON e."kind" = 'REPORT' AND r."tenantId" = e."tenantId"
-       AND r."kind" = 'VERIFY' AND r."requestId" = 'reservation:' || e."requestId"
-     WHERE e."tenantId" = $1
+       ${NET_COST_AND_TOKENS}
      GROUP BY 1, 2`,
     tenant.id,
   );
@@ -286,22 +283,7 @@ async function expectRollupsEqualRaw(): Promise<void> {
 }
 
 function ipEvent(keyId: string, ip: string, time: number) {
-  recordUsage({
-    tenantId: tenant.id,
-    keyId,
-    time,
-    kind: "VERIFY",
-    outcome: "VALID",
-    costCents: 0,
-    tokens: 0,
-    endpoint: null,
-    resource: null,
-    ip,
-    latencyUs: 1,
-    requestId: null,
-    rollupCostCents: 0,
-    persisted: false,
-  });
+  recordUsage(usageEvent({ tenantId: tenant.id, keyId, time, ip, latencyUs: 1 }));
 }
 
 describe("client IPs", () => {

@@ -57,31 +57,19 @@ export function clearKeyCache(): void {
   state.inFlight.clear();
 }
 
-/**
- * The record for a hash, null for an unknown hash: at once when cached, else from the
- * database (rejects when it is down).
- */
-export function keyRecordNow(hash: string): KeyRecord | null | Promise<KeyRecord | null> {
-  const cached = state.entries.get(hash);
-  return cached !== undefined ? cached : loadThroughCache(hash);
-}
-
 /** The cached answer for a hash (a record, or null for a known-unknown hash); undefined on a miss. */
 export function cachedKeyRecord(hash: string): KeyRecord | null | undefined {
   return state.entries.get(hash);
 }
 
-/** The record for a hash from the database, through the cache's single flight. */
-export function loadKeyRecordThroughCache(hash: string): Promise<KeyRecord | null> {
-  return loadThroughCache(hash);
-}
-
 /** The record for a hash, null for an unknown hash; throws when the database is down. */
 export async function getKeyRecord(hash: string): Promise<KeyRecord | null> {
-  return keyRecordNow(hash);
+  const cached = cachedKeyRecord(hash);
+  return cached !== undefined ? cached : loadKeyRecordThroughCache(hash);
 }
 
-function loadThroughCache(hash: string): Promise<KeyRecord | null> {
+/** The record for a hash from the database, through the cache's single flight. */
+export function loadKeyRecordThroughCache(hash: string): Promise<KeyRecord | null> {
   const pending = state.inFlight.get(hash);
   if (pending) return pending;
   const epoch = state.epoch;

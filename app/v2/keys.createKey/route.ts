@@ -1,5 +1,6 @@
 import { handleCreateKeyV2 } from "@/lib/unkey/create-key";
-import { newRequestId, v2Error } from "@/lib/unkey/envelope";
+import { v2Error } from "@/lib/unkey/envelope";
+import { newRequestId } from "@/lib/verify/request-id";
 
 // Unkey-compatible key creation; the response is the only time the plaintext is sent.
 export const runtime = "nodejs";

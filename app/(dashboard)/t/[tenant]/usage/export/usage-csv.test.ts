@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createOrg } from "@/lib/keys/test-support";
 import { setupTestDatabase } from "@/lib/testing/database";
 import { flushUsage, recordUsage } from "@/lib/usage/buffer";
+import { usageEvent } from "@/lib/usage/test-support";
 import type { UsageEventInput } from "@/lib/usage/types";
 import { insertKey } from "@/lib/verify/test-support";
 import { exportUsageCsv } from "./usage-csv";
@@ -14,22 +15,7 @@ function verification(
   outcome: UsageEventInput["outcome"],
   time: number,
 ): UsageEventInput {
-  return {
-    tenantId,
-    keyId,
-    time,
-    kind: "VERIFY",
-    outcome,
-    costCents: 0,
-    tokens: 0,
-    endpoint: null,
-    resource: null,
-    ip: "203.0.113.9",
-    latencyUs: 100,
-    requestId: null,
-    rollupCostCents: 0,
-    persisted: false,
-  };
+  return usageEvent({ tenantId, keyId, time, outcome, ip: "203.0.113.9", latencyUs: 100 });
 }
 
 function parse(body: string): { header: string[]; rows: string[][] } {
