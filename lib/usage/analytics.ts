@@ -36,8 +36,8 @@ export { parseUsageRange, usageRetention } from "./range";
  * UsageMinute/Hour/Day through ("keyId", "bucket"), and the range's granularity picks the
  * table (see range.ts). Per-key totals by day without the outcome split (top keys,
  * sparklines, budget burn over days, the signals' baseline) read UsageKeyDay, one row per
- * key and day. Only `recentEvents` reads UsageEvent, one page at a time through
- * ("keyId", "time").
+ * key and day. Only `recentEvents` reads raw events (UsageEvent and UsageEventBatch), one
+ * page at a time through ("keyId", "time") and ("keyId", "last").
  */
 
 type Source = { table: string; tenantTable: string };
@@ -378,15 +378,100 @@ export async function topKeys(
 
 const MAX_PAGE = 200;
 
-function encodeCursor(time: Date, id: bigint | string | number): string {
-  return `${time.getTime()}.${id}`;
+/**
+ * Where a page of recent events ends, in the order the pages use: time, newest first;
+ * at equal times events written one at a time (UsageEvent, `source` 1) before buffered
+ * ones (UsageEventBatch, `source` 0); then the row's id and the event's position in it.
+ */
+type EventCursor = { time: number; source: 0 | 1; id: string; position: string };
+
+function encodeCursor(c: EventCursor): string {
+  return `${c.time}.${c.source}.${c.id}.${c.position}`;
 }
 
-function decodeCursor(cursor: string | null | undefined): { time: Date; id: string } | null {
-  const match = /^(\d{1,15})\.(\d{1,19})$/.exec(cursor ?? "");
-  const [, time, id] = match ?? [];
-  if (time === undefined || id === undefined) return null;
-  return { time: new Date(Number(time)), id };
+function decodeCursor(cursor: string | null | undefined): EventCursor | null {
+  const match = /^(\d{1,15})\.([01])\.(\d{1,19})\.(\d{1,10})$/.exec(cursor ?? "");
+  const [, time, source, id, position] = match ?? [];
+  if (time === undefined || source === undefined || id === undefined || position === undefined)
+    return null;
+  return { time: Number(time), source: source === "1" ? 1 : 0, id, position };
+}
+
+type RecentEventRow = {
+  source: number;
+  id: bigint | string;
+  position: bigint | string | number;
+  time: Date;
+  kind: "VERIFY" | "REPORT";
+  outcome: UsageEventRow["outcome"];
+  ip: string | null;
+  endpoint: string | null;
+  resource: string | null;
+  costCents: number;
+  tokens: number;
+  latencyUs: number | null;
+};
+
+/** Batches read at first for a page of recent events; more when they cannot decide it. */
+const FIRST_BATCHES = 8;
+
+/**
+ * The newest `limit` events of a key before `cursor`, from both tables. A batch row
+ * holds events between its `first` and `last` times, and rows of several instances may
+ * overlap, so batches are read newest `last` first, a few at a time: once the page's
+ * last event is newer than the `last` of every batch not read, no unread batch can hold
+ * an event of the page. Otherwise the read is repeated with more batches.
+ */
+async function newestEvents(
+  tenantId: string,
+  keyId: string,
+  cursor: EventCursor | null,
+  limit: number,
+): Promise<RecentEventRow[]> {
+  const client = db();
+  const cursorTime = cursor ? new Date(cursor.time) : null;
+  // UsageEvent rows sort after a batch event of the same time, so a cursor on a batch
+  // event has shown every UsageEvent row of its millisecond.
+  const singlesAfter = !cursor
+    ? Prisma.empty
+    : cursor.source === 1
+      ? Prisma.sql`AND ("time", "id") < (${cursorTime}, ${cursor.id}::int8)`
+      : Prisma.sql`AND "time" < ${cursorTime}`;
+  const batchEventsAfter = cursor
+    ? Prisma.sql`AND (u."t", 0, b."id", u."n") < (${cursor.time}::int8, ${cursor.source}::int4, ${cursor.id}::int8, ${cursor.position}::int8)`
+    : Prisma.empty;
+  for (let batches = FIRST_BATCHES; ; batches *= 8) {
+    const candidates = await client.$queryRaw<{ id: bigint | string; last: Date }[]>`
+      SELECT "id", "last" FROM "UsageEventBatch"
+      WHERE "keyId" = ${keyId} AND "tenantId" = ${tenantId}
+        ${cursorTime ? Prisma.sql`AND "first" <= ${cursorTime}` : Prisma.empty}
+      ORDER BY "last" DESC
+      LIMIT ${batches + 1}`;
+    const read = candidates.slice(0, batches);
+    const unread = candidates[batches];
+    const rows = await client.$queryRaw<RecentEventRow[]>`
+      (SELECT 1 AS "source", "id", 0::int8 AS "position", "time", "kind"::text AS "kind",
+         "outcome"::text AS "outcome", "ip", "endpoint", "resource", "costCents", "tokens",
+         "latencyUs"
+       FROM "UsageEvent"
+       WHERE "keyId" = ${keyId} AND "tenantId" = ${tenantId} ${singlesAfter}
+       ORDER BY "time" DESC, "id" DESC
+       LIMIT ${limit})
+      UNION ALL
+      (SELECT 0, b."id", u."n", timestamp '1970-01-01' + u."t" * interval '1 millisecond',
+         COALESCE(u."kind", 'VERIFY')::text, u."outcome"::text, u."ip", u."endpoint",
+         u."resource", COALESCE(u."cost", 0), COALESCE(u."tokens", 0), u."latency"
+       FROM "UsageEventBatch" b
+       CROSS JOIN LATERAL unnest(b."times", b."outcomes", b."kinds", b."costCents", b."tokens",
+         b."endpoints", b."resources", b."ips", b."latenciesUs")
+         WITH ORDINALITY AS u("t", "outcome", "kind", "cost", "tokens", "endpoint", "resource", "ip", "latency", "n")
+       WHERE b."id" = ANY(string_to_array(${read.map((r) => String(r.id)).join(",")}, ',')::int8[])
+         AND b."tenantId" = ${tenantId} ${batchEventsAfter})
+      ORDER BY "time" DESC, "source" DESC, "id" DESC, "position" DESC
+      LIMIT ${limit}`;
+    const oldest = rows[limit - 1];
+    if (!unread || (oldest && oldest.time.getTime() > unread.last.getTime())) return rows;
+  }
 }
 
 /**
@@ -400,35 +485,13 @@ export async function recentEvents(
 ): Promise<UsageEventsPage | null> {
   const size = Math.min(Math.max(1, Math.trunc(opts.pageSize ?? 50) || 50), MAX_PAGE);
   const cursor = decodeCursor(opts.before);
-  const after = cursor
-    ? Prisma.sql`AND ("time", "id") < (${cursor.time}, ${cursor.id}::int8)`
-    : Prisma.empty;
   return forKey(ctx, keyId, async () => {
-    const rows = await db().$queryRaw<
-      {
-        id: bigint | string;
-        time: Date;
-        kind: "VERIFY" | "REPORT";
-        outcome: UsageEventRow["outcome"];
-        ip: string | null;
-        endpoint: string | null;
-        resource: string | null;
-        costCents: number;
-        tokens: number;
-        latencyUs: number | null;
-      }[]
-    >`
-      SELECT "id", "time", "kind"::text AS "kind", "outcome"::text AS "outcome", "ip", "endpoint",
-        "resource", "costCents", "tokens", "latencyUs"
-      FROM "UsageEvent"
-      WHERE "keyId" = ${keyId} AND "tenantId" = ${ctx.tenantId} ${after}
-      ORDER BY "time" DESC, "id" DESC
-      LIMIT ${size + 1}`;
+    const rows = await newestEvents(ctx.tenantId, keyId, cursor, size + 1);
     const page = rows.slice(0, size);
     const last = page.at(-1);
     return {
       rows: page.map((r) => ({
-        id: String(r.id),
+        id: Number(r.source) === 1 ? `e${r.id}` : `b${r.id}.${r.position}`,
         time: r.time.toISOString(),
         kind: r.kind,
         outcome: r.outcome,
@@ -439,7 +502,15 @@ export async function recentEvents(
         tokens: Number(r.tokens),
         latencyUs: r.latencyUs === null ? null : Number(r.latencyUs),
       })),
-      nextBefore: rows.length > size && last ? encodeCursor(last.time, last.id) : null,
+      nextBefore:
+        rows.length > size && last
+          ? encodeCursor({
+              time: last.time.getTime(),
+              source: Number(last.source) === 1 ? 1 : 0,
+              id: String(last.id),
+              position: String(last.position),
+            })
+          : null,
     };
   });
 }

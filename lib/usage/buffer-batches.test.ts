@@ -8,6 +8,7 @@ import {
   flushUsage,
   pauseFlushTimerForTesting,
   recordUsage,
+  USAGE_BATCH_SIZE,
   usageBufferStats,
 } from "./buffer";
 import { LAST_USED_PRECISION_MS } from "./flush-sql";
@@ -46,7 +47,7 @@ function event(i: number, fields: Partial<UsageEventInput> = {}): UsageEventInpu
 
 async function stored(): Promise<{ events: number; minute: number; hour: number; day: number }> {
   const [row] = await db().$queryRaw<{ e: bigint; m: bigint; h: bigint; d: bigint }[]>`
-    SELECT (SELECT count(*) FROM "UsageEvent" WHERE "tenantId" = ${tenant.id}) AS e,
+    SELECT (SELECT count(*) FROM "UsageEventLog" WHERE "tenantId" = ${tenant.id}) AS e,
       (SELECT coalesce(sum("count"), 0) FROM "UsageMinute" WHERE "tenantId" = ${tenant.id})::bigint AS m,
       (SELECT coalesce(sum("count"), 0) FROM "UsageHour" WHERE "tenantId" = ${tenant.id})::bigint AS h,
       (SELECT coalesce(sum("count"), 0) FROM "UsageTenantDay" WHERE "tenantId" = ${tenant.id})::bigint AS d`;
@@ -71,6 +72,26 @@ describe("usage batches", () => {
       hour: after.hour - before.hour,
       day: after.day - before.day,
     }).toEqual({ events: 25_000, minute: 25_000, hour: 25_000, day: 25_000 });
+  }, 60_000);
+
+  it("writes only full batches when the buffer fills; the rest waits for the next flush", async () => {
+    // A flush that took whatever had arrived each time a write finished would write
+    // batches of a few hundred events under load: it must leave a partial batch buffered.
+    pauseFlushTimerForTesting(true);
+    const before = await stored();
+    for (let i = 0; i < USAGE_BATCH_SIZE + 5; i++) recordUsage(event(i));
+    expect(usageBufferStats().pending).toBe(5);
+    const deadline = Date.now() + 30_000;
+    while ((await stored()).events - before.events < USAGE_BATCH_SIZE && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // Well past the full batch's commit, the five are still waiting.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(usageBufferStats().pending).toBe(5);
+    expect((await stored()).events - before.events).toBe(USAGE_BATCH_SIZE);
+    await flushUsage();
+    expect(usageBufferStats().pending).toBe(0);
+    expect((await stored()).events - before.events).toBe(USAGE_BATCH_SIZE + 5);
   }, 60_000);
 
   it("puts a failed batch back whole while the batch beside it commits", async () => {
@@ -137,22 +158,12 @@ describe("usage batches", () => {
     recordUsage(event(0, given[0]));
     recordUsage(event(0, given[1]));
     await flushUsage();
-    const rows = await db().usageEvent.findMany({
-      where: { tenantId: tenant.id, time: { gte: new Date(time), lte: new Date(time + 1) } },
-      orderBy: { time: "asc" },
-      select: {
-        keyId: true,
-        time: true,
-        kind: true,
-        outcome: true,
-        costCents: true,
-        tokens: true,
-        endpoint: true,
-        resource: true,
-        ip: true,
-        latencyUs: true,
-      },
-    });
+    const rows = await db().$queryRaw<unknown[]>`
+      SELECT "keyId", "time", "kind"::text AS "kind", "outcome"::text AS "outcome", "costCents",
+        "tokens", "endpoint", "resource", "ip", "latencyUs"
+      FROM "UsageEventLog"
+      WHERE "tenantId" = ${tenant.id} AND "time" BETWEEN ${new Date(time)} AND ${new Date(time + 1)}
+      ORDER BY "time"`;
     expect(rows).toEqual([
       {
         keyId,

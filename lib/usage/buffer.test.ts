@@ -33,7 +33,7 @@ async function rawGrouped(unit: "minute" | "hour" | "day"): Promise<string[]> {
   const rows = await db().$queryRawUnsafe<Row[]>(
     `SELECT COALESCE("keyId", '') AS "keyId", date_trunc('${unit}', "time") AS "bucket", "outcome"::text AS "outcome",
        count(*)::int AS "count", 0 AS "cost", sum("tokens") AS "tokens"
-     FROM "UsageEvent" WHERE "tenantId" = $1 GROUP BY 1, 2, 3`,
+     FROM "UsageEventLog" WHERE "tenantId" = $1 GROUP BY 1, 2, 3`,
     tenant.id,
   );
   return rows
@@ -65,7 +65,7 @@ async function tenantRollupVsRaw(
   const raw = await db().$queryRawUnsafe<Row[]>(
     `SELECT date_trunc('${unit}', "time") AS "bucket", "outcome"::text AS "outcome",
        count(*)::int AS "count", sum("tokens") AS "tokens"
-     FROM "UsageEvent" WHERE "tenantId" = $1 GROUP BY 1, 2`,
+     FROM "UsageEventLog" WHERE "tenantId" = $1 GROUP BY 1, 2`,
     tenant.id,
   );
   return [text(stored), text(raw)];
@@ -100,7 +100,8 @@ describe("usage buffer", () => {
     await flushUsage();
     expect(usageBufferStats().pending).toBe(0);
 
-    const events = await db().usageEvent.count({ where: { tenantId: tenant.id } });
+    const [{ events }] = await db().$queryRaw<[{ events: number }]>`
+      SELECT count(*)::int AS "events" FROM "UsageEventLog" WHERE "tenantId" = ${tenant.id}`;
     expect(events).toBe(150 + 150 + 15);
     expect(await rollup("UsageMinute")).toEqual(await rawGrouped("minute"));
     expect(await rollup("UsageHour")).toEqual(await rawGrouped("hour"));

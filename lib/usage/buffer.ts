@@ -6,7 +6,7 @@ import type { UsageEventInput } from "./types";
 /**
  * Usage events are kept in memory and written in batches (see flush-sql.ts), so the
  * verify path never waits for an INSERT. A flush runs every second, when the buffer
- * reaches BATCH_SIZE events, and on SIGTERM/SIGINT before the process exits.
+ * reaches USAGE_BATCH_SIZE events, and on SIGTERM/SIGINT before the process exits.
  *
  * Loss bound: a clean shutdown loses nothing (the signal handler flushes, then exits).
  * A crash (SIGKILL, OOM, power) loses what was buffered since the last flush: at most
@@ -21,7 +21,8 @@ import type { UsageEventInput } from "./types";
  */
 
 export const FLUSH_INTERVAL_MS = 1_000;
-const BATCH_SIZE = 10_000;
+/** Events per batch: a full buffer starts a flush of full batches. */
+export const USAGE_BATCH_SIZE = 10_000;
 const MAX_BUFFERED = 1_000_000;
 
 type BufferState = {
@@ -126,7 +127,8 @@ export function recordUsage(event: UsageEventInput): void {
   }
   ensureTimer();
   installShutdownHooks();
-  if (state.events.length >= BATCH_SIZE && !state.flushing) void flushUsage().catch(() => {});
+  if (state.events.length >= USAGE_BATCH_SIZE && !state.flushing)
+    void startFlush(false).catch(() => {});
 }
 
 /**
@@ -141,13 +143,26 @@ function maxInFlight(): number {
   return env().DATABASE_URL ? 2 : 1;
 }
 
-async function drain(): Promise<void> {
+/**
+ * Writes batches until what it owes is written: every event buffered when it started
+ * (`all`), or only full batches (a full buffer). Events that arrive meanwhile wait for a
+ * full batch or the next tick, so under load every batch is a full one: a write costs
+ * PostgreSQL about the same per statement whatever its size, and a drain that took what
+ * had arrived each time a write finished would send a few hundred events at a time,
+ * nine statements and a commit each (measured: ~100 commits/s at 45k verifications/s,
+ * against under 5 with full batches).
+ */
+async function drain(all: boolean): Promise<void> {
   const inFlight = new Set<Promise<void>>();
   const limit = maxInFlight();
+  let owed = all ? state.events.length : 0;
   let failure: { error: unknown } | undefined;
+  const more = () =>
+    state.events.length >= USAGE_BATCH_SIZE || (owed > 0 && state.events.length > 0);
   for (;;) {
-    while (!failure && state.events.length > 0 && inFlight.size < limit) {
-      const batch = state.events.splice(0, BATCH_SIZE);
+    while (!failure && inFlight.size < limit && more()) {
+      const batch = state.events.splice(0, USAGE_BATCH_SIZE);
+      owed -= batch.length;
       const write: Promise<void> = writeBatch(batch)
         .catch((error: unknown) => {
           // Back in front of the buffer, for the next flush to retry.
@@ -163,6 +178,14 @@ async function drain(): Promise<void> {
   if (failure) throw failure.error;
 }
 
+function startFlush(all: boolean): Promise<void> {
+  const run = drain(all).finally(() => {
+    if (state.flushing === run) state.flushing = null;
+  });
+  state.flushing = run;
+  return run;
+}
+
 /**
  * Writes everything buffered so far. Flushes never overlap: a call made while one is
  * running waits for it and then writes what arrived in the meantime.
@@ -170,13 +193,7 @@ async function drain(): Promise<void> {
 export async function flushUsage(): Promise<void> {
   while (state.flushing) await state.flushing.catch(() => {});
   if (state.events.length === 0) return;
-  const run = drain();
-  state.flushing = run;
-  try {
-    await run;
-  } finally {
-    state.flushing = null;
-  }
+  await startFlush(true);
 }
 
 /** Events waiting to be written, and events dropped during an outage (for health). */

@@ -16,6 +16,7 @@ const KEEP: UsageRetention = { eventsDays: 10, minuteDays: 2, hourDays: 5, dayDa
 
 const TABLES = [
   ["UsageEvent", "time", KEEP.eventsDays],
+  ["UsageEventBatch", "last", KEEP.eventsDays],
   ["UsageClientIp", "lastSeen", KEEP.eventsDays],
   ["UsageMinute", "bucket", KEEP.minuteDays],
   ["UsageTenantMinute", "bucket", KEEP.minuteDays],
@@ -38,17 +39,23 @@ async function rows(table: string, column: string): Promise<{ time: number; text
 
 beforeAll(async () => {
   // Two tenants, events every 7 hours over 30 days (and one exactly at a cutoff), each
-  // from an IP of its own day so client IPs age too.
+  // from an IP of its own day so client IPs age too. Each time is flushed on its own, so
+  // each batch row holds one time; each time also has an event written in its request
+  // (a budget reservation's row in UsageEvent).
+  const keys: { tenantId: string; keyId: string }[] = [];
   for (let t = 0; t < 2; t++) {
     const { tenant } = await createTenantWithOwner();
     const key = await insertKey(tenant.id);
-    const times = [NOW - KEEP.minuteDays * DAY_MS];
-    for (let at = NOW - 30 * DAY_MS; at < NOW; at += 7 * HOUR_MS) times.push(at);
-    for (const time of times) {
+    keys.push({ tenantId: tenant.id, keyId: key.id });
+  }
+  const times = [NOW - KEEP.minuteDays * DAY_MS];
+  for (let at = NOW - 30 * DAY_MS; at < NOW; at += 7 * HOUR_MS) times.push(at);
+  for (const [i, time] of times.entries()) {
+    for (const { tenantId, keyId } of keys) {
       recordUsage(
         usageEvent({
-          tenantId: tenant.id,
-          keyId: key.id,
+          tenantId,
+          keyId,
           time,
           outcome: time % 2 === 0 ? "VALID" : "RATE_LIMITED",
           ip: `10.0.0.${Math.floor((NOW - time) / DAY_MS)}`,
@@ -56,8 +63,19 @@ beforeAll(async () => {
         }),
       );
     }
+    await flushUsage();
+    await db().usageEvent.createMany({
+      data: keys.map(({ tenantId, keyId }) => ({
+        tenantId,
+        keyId,
+        time: new Date(time),
+        kind: "VERIFY" as const,
+        outcome: "VALID" as const,
+        costCents: 5,
+        requestId: `reservation:req_${i}`,
+      })),
+    });
   }
-  await flushUsage();
 });
 
 describe("usage retention", () => {

@@ -29,6 +29,9 @@ type Target = { table: string; column: string; days: (r: UsageRetention) => numb
 
 const TARGETS: Target[] = [
   { table: "UsageEvent", column: "time", days: (r) => r.eventsDays },
+  // A batch row goes when its newest event is past the cutoff; its older events may
+  // outlive the cutoff by the batch's span (a flush interval, about a second).
+  { table: "UsageEventBatch", column: "last", days: (r) => r.eventsDays },
   { table: "UsageClientIp", column: "lastSeen", days: (r) => r.eventsDays },
   { table: "UsageMinute", column: "bucket", days: (r) => r.minuteDays },
   { table: "UsageTenantMinute", column: "bucket", days: (r) => r.minuteDays },

@@ -140,7 +140,7 @@ const text = (rows: Row[]) =>
  */
 const NET_COST_AND_TOKENS = `sum(CASE WHEN e."kind" = 'REPORT' THEN e."costCents" - COALESCE(r."costCents", 0) ELSE e."costCents" END) AS "cost",
        sum(e."tokens") AS "tokens"
-     FROM "UsageEvent" e
+     FROM "UsageEventLog" e
      LEFT JOIN "UsageEvent" r ON e."kind" = 'REPORT' AND r."tenantId" = e."tenantId"
        AND r."kind" = 'VERIFY' AND r."requestId" = 'reservation:' || e."requestId"
      WHERE e."tenantId" = $1`;
@@ -221,7 +221,7 @@ async function ipsRaw(): Promise<IpRow[]> {
     { keyId: string; ip: string; first: Date; last: Date; count: bigint | number }[]
   >(
     `SELECT "keyId", "ip", min("time") AS "first", max("time") AS "last", count(*) AS "count"
-     FROM "UsageEvent" WHERE "tenantId" = $1 AND "keyId" IS NOT NULL AND "ip" IS NOT NULL AND "ip" <> ''
+     FROM "UsageEventLog" WHERE "tenantId" = $1 AND "keyId" IS NOT NULL AND "ip" IS NOT NULL AND "ip" <> ''
      GROUP BY 1, 2`,
     tenant.id,
   );
@@ -347,7 +347,7 @@ describe("usage rollups", () => {
     const [counts] = await db().$queryRawUnsafe<{ reports: bigint; settled: bigint }[]>(
       `SELECT count(*) FILTER (WHERE e."kind" = 'REPORT') AS "reports",
               count(r."id") AS "settled"
-       FROM "UsageEvent" e LEFT JOIN "UsageEvent" r ON e."kind" = 'REPORT' AND r."tenantId" = e."tenantId"
+       FROM "UsageEventLog" e LEFT JOIN "UsageEvent" r ON e."kind" = 'REPORT' AND r."tenantId" = e."tenantId"
          AND r."requestId" = 'reservation:' || e."requestId"
        WHERE e."tenantId" = $1`,
       tenant.id,

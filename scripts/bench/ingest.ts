@@ -76,7 +76,7 @@ async function main() {
 
 async function counts(tenantId: string): Promise<{ events: number; minute: number; hour: number }> {
   const [row] = await db().$queryRaw<{ events: bigint; minute: bigint; hour: bigint }[]>`
-    SELECT (SELECT count(*) FROM "UsageEvent" WHERE "tenantId" = ${tenantId}) AS events,
+    SELECT (SELECT count(*) FROM "UsageEventLog" WHERE "tenantId" = ${tenantId}) AS events,
            (SELECT coalesce(sum("count"), 0) FROM "UsageMinute" WHERE "tenantId" = ${tenantId})::bigint AS minute,
            (SELECT coalesce(sum("count"), 0) FROM "UsageHour" WHERE "tenantId" = ${tenantId})::bigint AS hour`;
   return {
