@@ -6,11 +6,11 @@ import type { UsageEventInput } from "./types";
 
 /**
  * Writes one batch in one transaction: the raw events (one INSERT per batch, a row per key
- * in UsageEventBatch), the per-key
- * and tenant-wide rollups per minute, hour and UTC day (upserts that add to existing
- * buckets), the per-key day totals over all outcomes, the per-key client IPs (first/last seen, count) and `lastUsedAt` of every
- * key in the batch. One transaction keeps the rollups equal to the raw events: either
- * the whole batch lands or none of it does and it is retried.
+ * in UsageEventBatch), the per-key and tenant-wide rollups per minute, hour and UTC day
+ * (upserts that add to existing buckets), the per-key day totals over all outcomes, the
+ * per-key client IPs (first/last seen, count) and `lastUsedAt` of every key in the
+ * batch. One transaction keeps the rollups equal to the raw events: either the whole
+ * batch lands or none of it does and it is retried.
  *
  * Every count is BIGINT, in the tables and in the statements below: a rollup row only
  * grows (a busy tenant's day, a client IP over its retention), and a sum past a 4-byte
@@ -44,7 +44,7 @@ const fromEpochMs = (column: string) =>
 // json_to_recordset(): one bind parameter per statement instead of one per value, which
 // makes large batches cheap to send, parse and plan. (One JSON text parameter also binds
 // the same way through every driver adapter, which arrays do not.) json, not jsonb: the
-// text is read once, so building jsonb's binary form first only costs.
+// text is read once, so building jsonb's binary form first would only add work.
 //
 // Raw events are stored per key (UsageEventBatch): one row holds a key's events of this
 // batch, column by column, and PostgreSQL inserts a row, three index entries and their
@@ -116,7 +116,7 @@ function eventBatchRow(events: readonly UsageEventInput[]): EventBatchRow {
 }
 
 /** The events grouped by tenant and key, each group in recording order. */
-export function eventsByKey(events: readonly UsageEventInput[]): UsageEventInput[][] {
+function eventsByKey(events: readonly UsageEventInput[]): UsageEventInput[][] {
   const groups = new Map<string, UsageEventInput[]>();
   // A busy key sends runs of events: those join the previous event's group without a
   // lookup.
