@@ -397,19 +397,12 @@ function decodeCursor(cursor: string | null | undefined): EventCursor | null {
   return { time: Number(time), source: source === "1" ? 1 : 0, id, position };
 }
 
-type RecentEventRow = {
+/** An event as the query returns it: its place in the order, then UsageEventRow's fields. */
+type RecentEventRow = Omit<UsageEventRow, "id" | "time"> & {
   source: number;
   id: bigint | string;
   position: bigint | string | number;
   time: Date;
-  kind: "VERIFY" | "REPORT";
-  outcome: UsageEventRow["outcome"];
-  ip: string | null;
-  endpoint: string | null;
-  resource: string | null;
-  costCents: number;
-  tokens: number;
-  latencyUs: number | null;
 };
 
 /** Batches read at first for a page of recent events; more when they cannot decide it. */
