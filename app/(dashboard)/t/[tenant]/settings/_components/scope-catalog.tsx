@@ -1,8 +1,16 @@
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/card";
+import { Table } from "@/components/ui/table";
 import { AddScopeForm } from "./add-scope-form";
 import { ScopeDescription } from "./scope-description";
 import { ScopeStatusAction } from "./scope-status-action";
+
+const COLUMNS = [
+  { label: "Scope" },
+  { label: "Description", className: "w-full px-4 py-2" },
+  { label: "Status" },
+  { label: "Actions", srOnly: true },
+];
 
 export type ScopeItem = { id: string; name: string; description: string; isRetired: boolean };
 
@@ -15,55 +23,38 @@ export function ScopeCatalog({ tenant, scopes }: { tenant: string; scopes: Scope
           limited to some of them.
         </EmptyState>
       ) : (
-        <div className="overflow-x-auto rounded-md border border-zinc-200">
-          <table className="min-w-full text-sm">
-            <caption className="sr-only">Scopes</caption>
-            <thead className="bg-zinc-50 text-left text-xs uppercase text-zinc-500">
-              <tr>
-                <th scope="col" className="px-4 py-2">
-                  Scope
-                </th>
-                <th scope="col" className="w-full px-4 py-2">
-                  Description
-                </th>
-                <th scope="col" className="px-4 py-2">
-                  Status
-                </th>
-                <th scope="col" className="px-4 py-2">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-100">
-              {scopes.map((scope) => (
-                <tr key={scope.id} data-testid={`scope-${scope.name}`} className="align-top">
-                  <th scope="row" className="whitespace-nowrap px-4 py-2 text-left">
-                    <code className="font-mono text-sm font-medium">{scope.name}</code>
-                  </th>
-                  <td className="min-w-48 px-4 py-2 text-zinc-700">
-                    <ScopeDescription
-                      tenant={tenant}
-                      scopeId={scope.id}
-                      name={scope.name}
-                      description={scope.description}
-                    />
-                  </td>
-                  <td className="px-4 py-2">
-                    {scope.isRetired ? <Badge>Retired</Badge> : <Badge tone="green">Active</Badge>}
-                  </td>
-                  <td className="px-4 py-2 text-right">
-                    <ScopeStatusAction
-                      tenant={tenant}
-                      scopeId={scope.id}
-                      name={scope.name}
-                      isRetired={scope.isRetired}
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          caption="Scopes"
+          columns={COLUMNS}
+          frameClassName="rounded-md border border-zinc-200"
+        >
+          {scopes.map((scope) => (
+            <tr key={scope.id} data-testid={`scope-${scope.name}`} className="align-top">
+              <th scope="row" className="whitespace-nowrap px-4 py-2 text-left">
+                <code className="font-mono text-sm font-medium">{scope.name}</code>
+              </th>
+              <td className="min-w-48 px-4 py-2 text-zinc-700">
+                <ScopeDescription
+                  tenant={tenant}
+                  scopeId={scope.id}
+                  name={scope.name}
+                  description={scope.description}
+                />
+              </td>
+              <td className="px-4 py-2">
+                {scope.isRetired ? <Badge>Retired</Badge> : <Badge tone="green">Active</Badge>}
+              </td>
+              <td className="px-4 py-2 text-right">
+                <ScopeStatusAction
+                  tenant={tenant}
+                  scopeId={scope.id}
+                  name={scope.name}
+                  isRetired={scope.isRetired}
+                />
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
       <AddScopeForm tenant={tenant} />
     </div>

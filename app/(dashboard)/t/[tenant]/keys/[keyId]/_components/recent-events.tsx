@@ -3,11 +3,33 @@ import { formatCents, formatCount } from "@/components/charts/format";
 import { LocalTime, ViewerZone } from "@/components/charts/local-time";
 import { OUTCOME_STYLE, outcomeLabel } from "@/components/charts/outcomes";
 import { buttonClasses } from "@/components/ui/button";
+import { Table, type TableColumn } from "@/components/ui/table";
 import type { TenantContext } from "@/lib/auth/context";
 import { recentEvents } from "@/lib/usage/analytics";
 import type { UsageEventsPage } from "@/lib/usage/analytics-types";
 
 const PAGE_SIZE = 20;
+
+const COLUMNS: TableColumn[] = [
+  {
+    label: "Time",
+    className: "px-6 py-2 font-medium",
+    after: (
+      <>
+        {" "}
+        <span className="normal-case">
+          (<ViewerZone />)
+        </span>
+      </>
+    ),
+  },
+  { label: "Outcome" },
+  { label: "IP" },
+  { label: "Endpoint" },
+  { label: "Resource" },
+  { label: "Cost", className: "px-3 py-2 text-right font-medium" },
+  { label: "Tokens", className: "px-6 py-2 text-right font-medium" },
+];
 
 function Outcome({ outcome }: { outcome: string }) {
   const color =
@@ -52,77 +74,49 @@ export async function RecentEvents({
   const rows = page?.rows ?? [];
   return (
     <>
-      <div className="overflow-x-auto">
-        <table className="min-w-full text-sm tabular-nums">
-          <caption className="sr-only">Recent usage events of this key, newest first</caption>
-          <thead className="bg-zinc-50 text-left text-xs uppercase text-zinc-500">
-            <tr>
-              <th scope="col" className="px-6 py-2 font-medium">
-                Time{" "}
-                <span className="normal-case">
-                  (<ViewerZone />)
-                </span>
-              </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Outcome
-              </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                IP
-              </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Endpoint
-              </th>
-              <th scope="col" className="px-3 py-2 font-medium">
-                Resource
-              </th>
-              <th scope="col" className="px-3 py-2 text-right font-medium">
-                Cost
-              </th>
-              <th scope="col" className="px-6 py-2 text-right font-medium">
-                Tokens
-              </th>
+      <Table
+        caption="Recent usage events of this key, newest first"
+        columns={COLUMNS}
+        tableClassName="tabular-nums"
+        headerCellClassName="px-3 py-2 font-medium"
+      >
+        {rows.length === 0 ? (
+          <tr>
+            <td colSpan={7} className="px-6 py-8 text-center text-zinc-500">
+              {before
+                ? "No older events."
+                : "No events yet: they appear within seconds of a verification."}
+            </td>
+          </tr>
+        ) : (
+          rows.map((event) => (
+            <tr key={event.id}>
+              <td className="whitespace-nowrap px-6 py-1.5 text-zinc-700">
+                <LocalTime iso={event.time} />
+              </td>
+              <td className="px-3 py-1.5">
+                <Outcome outcome={event.outcome} />
+              </td>
+              <td className="px-3 py-1.5 font-mono text-xs">{event.ip ?? "—"}</td>
+              <td
+                className="max-w-48 truncate px-3 py-1.5 font-mono text-xs"
+                title={event.endpoint ?? undefined}
+              >
+                {event.endpoint ?? "—"}
+              </td>
+              <td className="max-w-40 truncate px-3 py-1.5" title={event.resource ?? undefined}>
+                {event.resource ?? "—"}
+              </td>
+              <td className="px-3 py-1.5 text-right">
+                {event.costCents ? formatCents(event.costCents) : "—"}
+              </td>
+              <td className="px-6 py-1.5 text-right">
+                {event.tokens ? formatCount(event.tokens) : "—"}
+              </td>
             </tr>
-          </thead>
-          <tbody className="divide-y divide-zinc-100">
-            {rows.length === 0 ? (
-              <tr>
-                <td colSpan={7} className="px-6 py-8 text-center text-zinc-500">
-                  {before
-                    ? "No older events."
-                    : "No events yet: they appear within seconds of a verification."}
-                </td>
-              </tr>
-            ) : (
-              rows.map((event) => (
-                <tr key={event.id}>
-                  <td className="whitespace-nowrap px-6 py-1.5 text-zinc-700">
-                    <LocalTime iso={event.time} />
-                  </td>
-                  <td className="px-3 py-1.5">
-                    <Outcome outcome={event.outcome} />
-                  </td>
-                  <td className="px-3 py-1.5 font-mono text-xs">{event.ip ?? "—"}</td>
-                  <td
-                    className="max-w-48 truncate px-3 py-1.5 font-mono text-xs"
-                    title={event.endpoint ?? undefined}
-                  >
-                    {event.endpoint ?? "—"}
-                  </td>
-                  <td className="max-w-40 truncate px-3 py-1.5" title={event.resource ?? undefined}>
-                    {event.resource ?? "—"}
-                  </td>
-                  <td className="px-3 py-1.5 text-right">
-                    {event.costCents ? formatCents(event.costCents) : "—"}
-                  </td>
-                  <td className="px-6 py-1.5 text-right">
-                    {event.tokens ? formatCount(event.tokens) : "—"}
-                  </td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
-      </div>
+          ))
+        )}
+      </Table>
       <nav aria-label="Events pages" className="flex items-center justify-end gap-2 px-6 py-3">
         {before ? (
           <Link href={pageHref(null)} scroll={false} className={buttonClasses("secondary", "sm")}>
