@@ -2,6 +2,7 @@ import { revalidatePath } from "next/cache";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { TenantContext } from "@/lib/auth/context";
 import { db } from "@/lib/db";
+import { actAs } from "@/lib/testing/action-session";
 import { setupTestDatabase } from "@/lib/testing/database";
 import {
   bulkKeysAction,
@@ -21,18 +22,12 @@ import {
   tenantState,
 } from "./test-support";
 
-// The actions as the browser calls them: FormData in, ActionState out. The session is
-// replaced by a fixed TenantContext; everything after it (role, zod, DAL) is real.
+// The actions as the browser calls them, as the member actAs() names (see
+// lib/testing/action-session.ts).
 
-const session = vi.hoisted(() => ({ ctx: null as TenantContext | null }));
-vi.mock("@/lib/auth/session", () => ({
-  loadTenantContext: async () => {
-    if (!session.ctx) throw new Error("no session in this test");
-    return session.ctx;
-  },
-}));
-vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
-vi.mock("next/navigation", () => ({ redirect: vi.fn(), notFound: vi.fn() }));
+vi.mock("@/lib/auth/session", () => import("@/lib/testing/action-session"));
+vi.mock("next/cache", () => import("@/lib/testing/action-session"));
+vi.mock("next/navigation", () => import("@/lib/testing/action-session"));
 
 setupTestDatabase();
 
@@ -59,7 +54,7 @@ function form(fields: Record<string, string | string[]>): FormData {
 }
 
 async function createAs(ctx: TenantContext, fields: Record<string, string | string[]>) {
-  session.ctx = ctx;
+  actAs(ctx);
   return createKeyAction({ status: "idle" }, form(fields));
 }
 
@@ -115,11 +110,11 @@ describe("key actions", () => {
       () => rollKeyAction({ status: "idle" }, form({ keyId, grace: "0" })),
       () => bulkKeysAction({ status: "idle" }, form({ "keyIds[]": [keyId], action: "suspend" })),
     ];
-    session.ctx = org.viewer.ctx;
+    actAs(org.viewer.ctx);
     for (const call of calls) {
       expect(await call()).toEqual({ status: "error", message: "Your role does not allow this." });
     }
-    session.ctx = other.owner.ctx;
+    actAs(other.owner.ctx);
     for (const call of calls.slice(1, 6)) {
       expect(await call()).toMatchObject({ status: "error", message: "Key not found." });
     }

@@ -1,20 +1,14 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import type { TenantContext } from "@/lib/auth/context";
 import { db } from "@/lib/db";
 import { createOrg, expectSecretNotStored, type Org, tenantState } from "@/lib/keys/test-support";
+import { actAs } from "@/lib/testing/action-session";
 import { setupTestDatabase } from "@/lib/testing/database";
 import { createRootKeyAction, revokeRootKeyAction } from "./actions";
 import { authenticateRootKey } from "./data";
 
-const session = vi.hoisted(() => ({ ctx: null as TenantContext | null }));
-vi.mock("@/lib/auth/session", () => ({
-  loadTenantContext: async () => {
-    if (!session.ctx) throw new Error("no session in this test");
-    return session.ctx;
-  },
-}));
-vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
-vi.mock("next/navigation", () => ({ redirect: vi.fn(), notFound: vi.fn() }));
+vi.mock("@/lib/auth/session", () => import("@/lib/testing/action-session"));
+vi.mock("next/cache", () => import("@/lib/testing/action-session"));
+vi.mock("next/navigation", () => import("@/lib/testing/action-session"));
 
 setupTestDatabase();
 
@@ -35,7 +29,7 @@ function form(fields: Record<string, string | string[]>): FormData {
 
 describe("root key actions", () => {
   it("let owners create a once-shown key and revoke it", async () => {
-    session.ctx = org.owner.ctx;
+    actAs(org.owner.ctx);
     const created = await createRootKeyAction(
       { status: "idle" },
       form({ name: "Deploy bot", "permissions[]": ["keys:verify", "keys:read"] }),
@@ -51,7 +45,7 @@ describe("root key actions", () => {
   });
 
   it("give field errors and refuse admins and viewers", async () => {
-    session.ctx = org.owner.ctx;
+    actAs(org.owner.ctx);
     expect(await createRootKeyAction({ status: "idle" }, form({ name: "" }))).toMatchObject({
       status: "error",
       fieldErrors: {
@@ -62,7 +56,7 @@ describe("root key actions", () => {
     const existing = await db().rootKey.findFirstOrThrow({ where: { tenantId: org.tenant.id } });
     const before = await tenantState(org.tenant.id);
     for (const member of [org.admin, org.viewer]) {
-      session.ctx = member.ctx;
+      actAs(member.ctx);
       expect(
         await createRootKeyAction(
           { status: "idle" },

@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import type { TenantContext } from "@/lib/auth/context";
 import { ForbiddenError } from "@/lib/auth/errors";
 import { db } from "@/lib/db";
 import { createKey, rollKey } from "@/lib/keys/data";
@@ -12,6 +11,7 @@ import {
   parseOrFail,
   tenantState,
 } from "@/lib/keys/test-support";
+import { actAs } from "@/lib/testing/action-session";
 import { setupTestDatabase } from "@/lib/testing/database";
 import { listScopes } from "./scopes";
 import { getTenantSettings, updateTenantSettings, updateTenantSettingsSchema } from "./settings";
@@ -23,16 +23,9 @@ import {
   updateTenantSettingsAction,
 } from "./settings-actions";
 
-// The actions below run with a fixed session; everything after it is real.
-const session = vi.hoisted(() => ({ ctx: null as TenantContext | null }));
-vi.mock("@/lib/auth/session", () => ({
-  loadTenantContext: async () => {
-    if (!session.ctx) throw new Error("no session in this test");
-    return session.ctx;
-  },
-}));
-vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
-vi.mock("next/navigation", () => ({ redirect: vi.fn(), notFound: vi.fn() }));
+vi.mock("@/lib/auth/session", () => import("@/lib/testing/action-session"));
+vi.mock("next/cache", () => import("@/lib/testing/action-session"));
+vi.mock("next/navigation", () => import("@/lib/testing/action-session"));
 
 setupTestDatabase();
 
@@ -175,7 +168,7 @@ describe("settings actions", () => {
   }
 
   it("save settings and manage scopes for owners, with errors at the field", async () => {
-    session.ctx = org.owner.ctx;
+    actAs(org.owner.ctx);
     expect(
       await updateTenantSettingsAction({ status: "idle" }, form({ keyPrefix: "bad prefix!" })),
     ).toMatchObject({ status: "error", fieldErrors: { keyPrefix: [expect.any(String)] } });
@@ -219,7 +212,7 @@ describe("settings actions", () => {
     const scope = (await listScopes(org.owner.ctx))[0];
     const before = await tenantState(org.tenant.id);
     for (const member of [org.admin, org.viewer]) {
-      session.ctx = member.ctx;
+      actAs(member.ctx);
       const calls = [
         updateTenantSettingsAction({ status: "idle" }, form({ keyPrefix: "evil" })),
         addScopeAction({ status: "idle" }, form({ name: "evil:read" })),
