@@ -48,7 +48,7 @@ export const keyDetailSelect = {
   createdByRootKeyId: true,
 } satisfies Prisma.ApiKeySelect;
 
-export type KeyRecord = Prisma.ApiKeyGetPayload<{ select: typeof keyDetailSelect }>;
+export type KeyDetailRow = Prisma.ApiKeyGetPayload<{ select: typeof keyDetailSelect }>;
 
 function asJsonObject(value: Prisma.JsonValue | null): JsonObject | null {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return null;
@@ -71,7 +71,7 @@ async function rootKeyLabel(client: DbClient, tenantId: string, id: string) {
 async function createdByOf(
   client: DbClient,
   tenantId: string,
-  key: KeyRecord,
+  key: KeyDetailRow,
 ): Promise<KeyActorRef | null> {
   if (key.createdByUserId) {
     const label = await userLabel(client, key.createdByUserId);
@@ -93,7 +93,7 @@ async function revokedByOf(client: DbClient, tenantId: string, id: string | null
 export async function toKeyDetail(
   client: DbClient,
   tenantId: string,
-  key: KeyRecord,
+  key: KeyDetailRow,
   now: Date,
 ): Promise<KeyDetail> {
   const retired = await client.retiredSecret.findMany({

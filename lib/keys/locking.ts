@@ -1,6 +1,6 @@
 import "server-only";
 import { NotFoundError } from "@/lib/auth/errors";
-import { type DbClient, KEY_NOT_FOUND, type KeyRecord, keyDetailSelect } from "./detail";
+import { type DbClient, KEY_NOT_FOUND, type KeyDetailRow, keyDetailSelect } from "./detail";
 
 /**
  * Locks the key's row for the rest of the transaction, so two concurrent changes to one
@@ -11,7 +11,7 @@ export async function lockKey(
   tx: DbClient,
   tenantId: string,
   keyId: string,
-): Promise<KeyRecord & { hash: string }> {
+): Promise<KeyDetailRow & { hash: string }> {
   const locked = await tx.$queryRaw<{ id: string }[]>`
     SELECT "id" FROM "ApiKey" WHERE "id" = ${keyId} AND "tenantId" = ${tenantId} FOR UPDATE`;
   if (locked.length === 0) throw new NotFoundError(KEY_NOT_FOUND);

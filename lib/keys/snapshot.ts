@@ -1,6 +1,6 @@
 import "server-only";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import type { KeyRecord } from "./detail";
+import type { KeyDetailRow } from "./detail";
 
 // What the audit log records about a key's settings. Never the hash or the plaintext:
 // the display form (`start…last4`) identifies the secret well enough.
@@ -22,7 +22,7 @@ export const AUDITED_KEY_FIELDS = [
   "metadata",
 ] as const;
 export type AuditedKeyField = (typeof AUDITED_KEY_FIELDS)[number];
-export type KeySettings = Pick<KeyRecord, AuditedKeyField>;
+export type KeySettings = Pick<KeyDetailRow, AuditedKeyField>;
 
 export type AuditJson = Prisma.InputJsonValue | null;
 export type AuditObject = Record<string, AuditJson>;

@@ -5,7 +5,7 @@ import { ValidationError } from "@/lib/auth/errors";
 import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { budgetPeriodStartFor, loadKeyPolicy } from "./create";
-import { type KeyRecord, keyDetailSelect, toKeyDetail } from "./detail";
+import { type KeyDetailRow, keyDetailSelect, toKeyDetail } from "./detail";
 import type { KeyDetail } from "./dto";
 import { emitKeyChanged } from "./events";
 import { assertExpiryWithinPolicy, type ExpiryPolicy, requestedExpiry } from "./expiry";
@@ -23,7 +23,7 @@ import {
 
 type Changes = Partial<Omit<KeySettings, "metadata">> & { metadata?: JsonObject | null };
 
-function budgetChanges(input: UpdateKeyInput, current: KeyRecord): Changes {
+function budgetChanges(input: UpdateKeyInput, current: KeyDetailRow): Changes {
   if (input.budgetCents === null) return { budgetCents: null, budgetPeriod: null };
   if (input.budgetCents !== undefined) {
     const period = input.budgetPeriod ?? current.budgetPeriod;
@@ -44,7 +44,7 @@ function budgetChanges(input: UpdateKeyInput, current: KeyRecord): Changes {
 
 function expiryChanges(
   input: UpdateKeyInput,
-  current: KeyRecord,
+  current: KeyDetailRow,
   policy: ExpiryPolicy,
   now: Date,
 ): Changes {
@@ -62,7 +62,7 @@ function expiryChanges(
 /** What the input asks to change; a field left undefined is not touched. */
 function requestedChanges(
   input: UpdateKeyInput,
-  current: KeyRecord,
+  current: KeyDetailRow,
   policy: ExpiryPolicy,
   now: Date,
 ): Changes {
