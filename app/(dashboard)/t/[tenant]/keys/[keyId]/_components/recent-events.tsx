@@ -82,7 +82,7 @@ export async function RecentEvents({
       >
         {rows.length === 0 ? (
           <tr>
-            <td colSpan={7} className="px-6 py-8 text-center text-zinc-500">
+            <td colSpan={COLUMNS.length} className="px-6 py-8 text-center text-zinc-500">
               {before
                 ? "No older events."
                 : "No events yet: they appear within seconds of a verification."}
