@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { Badge } from "@/components/ui/badge";
 import { Card, PageHeader } from "@/components/ui/card";
+import { Table } from "@/components/ui/table";
 import { can, ROLE_LABELS } from "@/lib/auth/roles";
 import { requireMember } from "@/lib/auth/session";
 import { listInvitations } from "@/lib/tenants/invitations";
@@ -11,6 +12,8 @@ import { MemberActions } from "./_components/member-actions";
 import { RevokeInvitationButton } from "./_components/revoke-invitation-button";
 
 export const metadata: Metadata = { title: "Members" };
+
+const MEMBER_COLUMNS = [{ label: "Member" }, { label: "Role" }];
 
 const STATE_TONE = {
   pending: "blue",
@@ -29,34 +32,25 @@ export default async function MembersPage({ params }: { params: Promise<{ tenant
       <PageHeader title="Members" description="Who can see and manage this organization's keys." />
       <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
         <Card className="p-0">
-          <table className="min-w-full text-sm">
-            <caption className="sr-only">Members</caption>
-            <thead className="bg-zinc-50 text-left text-xs uppercase text-zinc-500">
-              <tr>
-                <th className="px-4 py-2">Member</th>
-                <th className="px-4 py-2">Role</th>
+          <Table caption="Members" columns={MEMBER_COLUMNS}>
+            {members.map((m) => (
+              <tr key={m.membershipId} data-testid={`member-${m.email}`}>
+                <td className="px-4 py-3">
+                  <span className="block font-medium">{m.name}</span>
+                  <span className="block text-xs text-zinc-500">{m.email}</span>
+                </td>
+                <td className="px-4 py-3">
+                  <MemberActions
+                    tenant={ctx.tenantSlug}
+                    membershipId={m.membershipId}
+                    email={m.email}
+                    role={m.role}
+                    isSelf={m.userId === ctx.actor.id}
+                  />
+                </td>
               </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-100">
-              {members.map((m) => (
-                <tr key={m.membershipId} data-testid={`member-${m.email}`}>
-                  <td className="px-4 py-3">
-                    <span className="block font-medium">{m.name}</span>
-                    <span className="block text-xs text-zinc-500">{m.email}</span>
-                  </td>
-                  <td className="px-4 py-3">
-                    <MemberActions
-                      tenant={ctx.tenantSlug}
-                      membershipId={m.membershipId}
-                      email={m.email}
-                      role={m.role}
-                      isSelf={m.userId === ctx.actor.id}
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
         </Card>
         <div className="space-y-6">
           <Card>

@@ -5,6 +5,7 @@ import { RangePicker } from "@/components/charts/range-picker";
 import { Badge } from "@/components/ui/badge";
 import { buttonClasses } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
+import { Table } from "@/components/ui/table";
 import { can } from "@/lib/auth/roles";
 import { requireMember } from "@/lib/auth/session";
 import { listKeyAudit } from "@/lib/keys/data";
@@ -20,6 +21,8 @@ import { KeySignals } from "./_components/key-signals";
 import { RecentEvents, RecentEventsSkeleton } from "./_components/recent-events";
 
 export const metadata: Metadata = { title: "Key" };
+
+const HISTORY_COLUMNS = ["Time", "Who", "Action", "Change"].map((label) => ({ label }));
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -223,31 +226,24 @@ export default async function KeyDetailPage({
       </Card>
       <Card className="overflow-x-auto p-0">
         <h2 className="px-6 pt-5 pb-3 text-base font-semibold">History</h2>
-        <table className="min-w-full text-sm">
-          <caption className="sr-only">Audit history of this key</caption>
-          <thead className="bg-zinc-50 text-left text-xs uppercase text-zinc-500">
-            <tr>
-              <th className="px-6 py-2">Time</th>
-              <th className="px-6 py-2">Who</th>
-              <th className="px-6 py-2">Action</th>
-              <th className="px-6 py-2">Change</th>
+        <Table
+          caption="Audit history of this key"
+          columns={HISTORY_COLUMNS}
+          headerCellClassName="px-6 py-2"
+        >
+          {audit.map((entry) => (
+            <tr key={entry.id}>
+              <td className="whitespace-nowrap px-6 py-2 text-zinc-600">
+                {formatDateTime(entry.createdAt)}
+              </td>
+              <td className="px-6 py-2">{entry.actorLabel}</td>
+              <td className="px-6 py-2 font-mono text-xs">{entry.action}</td>
+              <td className="max-w-xl px-6 py-2 font-mono text-xs">
+                <ChangeList before={entry.before} after={entry.after} />
+              </td>
             </tr>
-          </thead>
-          <tbody className="divide-y divide-zinc-100">
-            {audit.map((entry) => (
-              <tr key={entry.id}>
-                <td className="whitespace-nowrap px-6 py-2 text-zinc-600">
-                  {formatDateTime(entry.createdAt)}
-                </td>
-                <td className="px-6 py-2">{entry.actorLabel}</td>
-                <td className="px-6 py-2 font-mono text-xs">{entry.action}</td>
-                <td className="max-w-xl px-6 py-2 font-mono text-xs">
-                  <ChangeList before={entry.before} after={entry.after} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       </Card>
     </div>
   );
