@@ -101,10 +101,17 @@ export class UnknownKeyLimiter {
     if (this.shared) await Promise.all(ids.map((id) => this.countShared(id)));
   }
 
-  /** Resolves when the subscription is live (tests; a live process needs no wait). */
+  /**
+   * Resolves when the subscription is live and the command connection is up (tests; a
+   * live process needs no wait). Until then a count is not shared: the store refuses at
+   * once while its connection is not ready (rejectIfRedisNotReady).
+   */
   async ready(): Promise<void> {
     if (!this.shared) return;
-    await this.shared.subscriber.subscribe(this.shared.channel);
+    await Promise.all([
+      this.shared.subscriber.subscribe(this.shared.channel),
+      this.shared.client.ping(),
+    ]);
   }
 
   private async countShared(id: string): Promise<void> {
