@@ -2,6 +2,7 @@ import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { db } from "@/lib/db";
+import { safeCallbackPath } from "./callback-url";
 import { verifyPassword } from "./password";
 import { clientIpFrom } from "./request-info";
 import { signInSchema } from "./schemas";
@@ -54,6 +55,12 @@ export const authOptions: NextAuthOptions = {
     }),
   ],
   callbacks: {
+    // Every destination next-auth is given (a callbackUrl parameter or cookie, sign-out's
+    // target) goes through the one same-origin rule, and comes back absolute on this
+    // origin as next-auth expects.
+    redirect({ url, baseUrl }) {
+      return new URL(safeCallbackPath(url, baseUrl), baseUrl).href;
+    },
     jwt({ token, user }) {
       if (user) token.uid = user.id;
       return token;

@@ -1,18 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { appOrigin } from "@/lib/auth/app-origin";
+import { safeCallbackPath } from "@/lib/auth/callback-url";
 import { getSessionUser } from "@/lib/auth/session";
 import { hasAnyUser } from "@/lib/tenants/onboarding";
 import { SignInForm } from "./_components/sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
-
-// Only same-site paths may be used as a post-sign-in destination (no open redirect).
-function safeCallback(value: string | string[] | undefined): string {
-  const path = Array.isArray(value) ? value[0] : value;
-  // "//host" and "/\\host" are read by browsers as another origin.
-  return path?.startsWith("/") && !path.startsWith("//") && !path.includes("\\") ? path : "/";
-}
 
 export default async function SignInPage({
   searchParams,
@@ -20,7 +15,8 @@ export default async function SignInPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const params = await searchParams;
-  const callbackUrl = safeCallback(params.callbackUrl);
+  // Only a path on this origin may be a post-sign-in destination (no open redirect).
+  const callbackUrl = safeCallbackPath(params.callbackUrl, await appOrigin());
   if (await getSessionUser()) redirect(callbackUrl);
   if (!(await hasAnyUser())) redirect("/sign-up");
   return (

@@ -6,6 +6,7 @@ import { type FormEvent, useState } from "react";
 import { z } from "zod";
 import { Button } from "@/components/ui/button";
 import { FormMessage, TextField } from "@/components/ui/field";
+import { safeCallbackPath } from "@/lib/auth/callback-url";
 import { signInSchema } from "@/lib/auth/schemas";
 
 type Errors = Partial<Record<"email" | "password", string[]>>;
@@ -36,7 +37,9 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
       setMessage(result?.error ?? "Sign-in failed. Try again.");
       return;
     }
-    router.push(callbackUrl);
+    // Checked again here, against the origin the browser is on: the form is the last
+    // step before the navigation, whoever rendered it.
+    router.push(safeCallbackPath(callbackUrl, window.location.origin));
     router.refresh();
   }
 

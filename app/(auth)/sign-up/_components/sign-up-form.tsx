@@ -6,6 +6,7 @@ import { type FormEvent, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { FormMessage, TextField } from "@/components/ui/field";
 import { type ActionState, fieldErrorsOf, IDLE } from "@/lib/auth/action-state";
+import { safeCallbackPath } from "@/lib/auth/callback-url";
 import { signUpAction } from "@/lib/tenants/actions";
 
 export function SignUpForm({ invite, invitedEmail }: { invite: string; invitedEmail: string }) {
@@ -35,7 +36,9 @@ export function SignUpForm({ invite, invitedEmail }: { invite: string; invitedEm
       router.push("/sign-in");
       return;
     }
-    router.push(`/t/${result.data.tenantSlug}/keys`);
+    // The destination is built from what the server answered; it still passes the one
+    // same-origin rule every post-sign-in navigation passes.
+    router.push(safeCallbackPath(`/t/${result.data.tenantSlug}/keys`, window.location.origin));
     router.refresh();
   }
 
