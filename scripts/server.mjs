@@ -79,6 +79,10 @@ function planFastPaths() {
   const { config } = readJson("required-server-files.json");
   const middleware = readJson("server/middleware-manifest.json");
   const appPaths = readJson("server/app-paths-manifest.json");
+  // proxy.ts (middleware on the Node.js runtime) is listed here, with its matchers, rather
+  // than in the middleware manifest. A fast path steps aside if any matcher could match
+  // it; its conditions (has/missing) are not weighed, so a doubt leaves it to Next.js.
+  const proxy = readJson("server/functions-config-manifest.json").functions?.["/_middleware"];
   const everywhere = [];
   if (Object.keys(middleware.middleware ?? {}).length > 0) everywhere.push("middleware");
   if (routes.basePath) everywhere.push("basePath");
@@ -94,6 +98,12 @@ function planFastPaths() {
       ? routes.rewrites
       : (routes.rewrites?.beforeFiles ?? []);
     if (routes.redirects.some((rule) => matches(rule, pathname))) reasons.push("a redirect");
+    if (
+      proxy &&
+      (proxy.matchers ?? [{ regexp: "" }]).some((m) => new RegExp(m.regexp).test(pathname))
+    ) {
+      reasons.push("proxy.ts");
+    }
     if (rewrites.some((rule) => matches(rule, pathname))) reasons.push("a rewrite");
     const headers = {};
     for (const rule of routes.headers) {

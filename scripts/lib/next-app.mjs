@@ -21,6 +21,8 @@ const SOURCE_FILES = [
   "postcss.config.mjs",
   "tsconfig.json",
   "instrumentation.ts",
+  "proxy.ts",
+  "instrumentation-client.ts",
   "prisma/schema.prisma",
 ];
 const SKIPPED_DIRECTORIES = new Set([
