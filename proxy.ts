@@ -15,10 +15,11 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Not for the machine APIs under /api/v1 and /v2: they serve no HTML, keep their fixed
-  // `default-src 'none'` policy from next.config.ts, and the verify routes among them are
-  // answered by scripts/server.mjs before Next.js (and so before any proxy) runs; a
-  // proxy there would cost every call of the hot path. Not for Next.js's static files
-  // either, which are scripts, styles and images rather than documents.
-  matcher: ["/((?!api/v1/|v2/|_next/static/|_next/image|favicon.ico).*)"],
+  // Not for the APIs under /api and /v2: they serve no page that runs script (JSON to
+  // programs, and next-auth's endpoints), keep a fixed `default-src 'none'` policy from
+  // next.config.ts, and the verify routes among them are answered by scripts/server.mjs
+  // before Next.js (and so before any proxy) runs; a proxy there would also cost every
+  // call of the hot path. Not for Next.js's static files either, which are scripts,
+  // styles and images rather than documents.
+  matcher: ["/((?!api/|v2/|_next/static/|_next/image|favicon.ico).*)"],
 };
