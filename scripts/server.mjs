@@ -13,8 +13,8 @@
 // (lib/api/fast-path.ts). This script adds what Next.js adds to those routes' answers,
 // read from the build: the `headers()` of next.config.ts, the RSC `Vary` header and
 // Next.js's response compression. It steps aside (and says so at start) when the build
-// has anything that could change how those paths are answered: middleware, a base path,
-// i18n, or a redirect, rewrite or conditional header matching them.
+// has anything that could change how those paths are answered: edge middleware, a base
+// path, i18n, or a proxy.ts matcher, redirect, rewrite or conditional header matching them.
 // KEYPLANE_FAST_PATH=off serves everything through Next.js (for comparison).
 //
 // SIGTERM/SIGINT: stop accepting connections, let in-flight requests finish (every
