@@ -26,6 +26,15 @@ export type ActiveSession = {
   user: { id: string; email: string; name: string };
 };
 
+type SessionLookupRow = {
+  userId: string;
+  expiresAt: Date;
+  revokedAt: Date | null;
+  lastSeenAt: Date;
+  email: string;
+  name: string;
+};
+
 /** What the account page shows of a session: never the user's other data. */
 export type SessionRow = {
   id: string;
@@ -63,27 +72,26 @@ export async function findActiveSession(
   sessionId: string,
   now = new Date(),
 ): Promise<ActiveSession | null> {
-  const row = await db().userSession.findUnique({
-    where: { id: sessionId },
-    select: {
-      id: true,
-      userId: true,
-      expiresAt: true,
-      revokedAt: true,
-      lastSeenAt: true,
-      user: { select: { id: true, email: true, name: true } },
-    },
-  });
+  // One round trip: the session by its primary key, joined to its user by theirs.
+  // (Prisma would load the relation with a second query.)
+  const [row] = await db().$queryRaw<SessionLookupRow[]>`
+    SELECT s."userId", s."expiresAt", s."revokedAt", s."lastSeenAt", u."email", u."name"
+    FROM "UserSession" s JOIN "User" u ON u."id" = s."userId"
+    WHERE s."id" = ${sessionId}`;
   if (!row || row.revokedAt || row.expiresAt <= now) return null;
   const staleBefore = new Date(now.getTime() - TOUCH_INTERVAL_MS);
   if (row.lastSeenAt <= staleBefore) {
     // Conditional, so concurrent requests of the same minute write once between them.
     await db().userSession.updateMany({
-      where: { id: row.id, lastSeenAt: { lte: staleBefore } },
+      where: { id: sessionId, lastSeenAt: { lte: staleBefore } },
       data: { lastSeenAt: now },
     });
   }
-  return { id: row.id, userId: row.userId, user: row.user };
+  return {
+    id: sessionId,
+    userId: row.userId,
+    user: { id: row.userId, email: row.email, name: row.name },
+  };
 }
 
 /**
