@@ -128,6 +128,14 @@ describe("changePasswordAction", () => {
         confirmPassword: ["This does not match the new password."],
       },
     });
+    const empty = await changePasswordAction(
+      IDLE,
+      form({ currentPassword: OLD_PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: "" }),
+    );
+    expect(empty).toMatchObject({
+      status: "error",
+      fieldErrors: { confirmPassword: ["Repeat the new password."] },
+    });
     const same = await changePasswordAction(
       IDLE,
       form({

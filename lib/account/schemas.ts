@@ -10,10 +10,12 @@ export const changePasswordSchema = z
       .max(256, "That is not your current password."),
     // The same rules as at sign-up.
     newPassword: newPasswordSchema,
-    confirmPassword: z.string({ error: "Repeat the new password." }),
+    confirmPassword: z
+      .string({ error: "Repeat the new password." })
+      .min(1, "Repeat the new password."),
   })
   .superRefine((value, ctx) => {
-    if (value.confirmPassword !== value.newPassword) {
+    if (value.confirmPassword && value.confirmPassword !== value.newPassword) {
       ctx.addIssue({
         code: "custom",
         path: ["confirmPassword"],
