@@ -6,7 +6,7 @@ import type { ActionState, FieldErrors } from "./action-state";
 import { assertCan, type TenantContext } from "./context";
 import { ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from "./errors";
 import type { Permission } from "./roles";
-import { getSessionUser, loadTenantContext } from "./session";
+import { getSessionUser, loadTenantContext, type SessionUser } from "./session";
 
 export type { ActionState, FieldErrors } from "./action-state";
 
@@ -116,10 +116,7 @@ export function publicAction<S extends z.ZodType, T = undefined>(
 /** Actions for a signed-in user outside any tenant (create a tenant, accept an invitation). */
 export function userAction<S extends z.ZodType, T = undefined>(
   schema: S,
-  handler: (
-    user: { id: string; email: string; name: string },
-    input: z.output<S>,
-  ) => Promise<ActionResult<T> | undefined>,
+  handler: (user: SessionUser, input: z.output<S>) => Promise<ActionResult<T> | undefined>,
 ) {
   return async (_previous: ActionState<T>, payload: Payload): Promise<ActionState<T>> => {
     let result: ActionResult<T> | undefined;

@@ -4,19 +4,30 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { db } from "@/lib/db";
 import { safeCallbackPath } from "./callback-url";
 import { verifyPassword } from "./password";
-import { clientIpFrom } from "./request-info";
+import { clientIpFrom, requestInfo } from "./request-info";
 import { signInSchema } from "./schemas";
+import {
+  createUserSession,
+  endSession,
+  findActiveSessionForRequest,
+  SESSION_MAX_AGE_SECONDS,
+} from "./sessions";
 import { assertSignInAllowed, recordFailedSignIn, recordSuccessfulSignIn } from "./sign-in-limits";
 
 declare module "next-auth" {
   interface Session {
-    user: { id: string; email: string; name: string };
+    /** Absent when the cookie's session has ended on the server (see lib/auth/sessions.ts). */
+    user?: { id: string; email: string; name: string };
+    /** The server-side session record the cookie belongs to. */
+    sid?: string;
   }
 }
 
 declare module "next-auth/jwt" {
   interface JWT {
     uid?: string;
+    /** Id of the UserSession row; a JWT without one predates server-side sessions. */
+    sid?: string;
   }
 }
 
@@ -24,7 +35,7 @@ export const WRONG_CREDENTIALS = "Wrong email or password.";
 
 export const authOptions: NextAuthOptions = {
   secret: process.env.NEXTAUTH_SECRET ?? process.env.AUTH_SECRET,
-  session: { strategy: "jwt", maxAge: 7 * 24 * 60 * 60 },
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
   pages: { signIn: "/sign-in", error: "/sign-in" },
   providers: [
     CredentialsProvider({
@@ -61,19 +72,42 @@ export const authOptions: NextAuthOptions = {
     redirect({ url, baseUrl }) {
       return new URL(safeCallbackPath(url, baseUrl), baseUrl).href;
     },
-    jwt({ token, user }) {
-      if (user) token.uid = user.id;
+    async jwt({ token, user }) {
+      // `user` is set only on sign-in: that is when the server-side session starts.
+      if (user) {
+        const { ip, userAgent } = await requestInfo();
+        token.uid = user.id;
+        token.sid = await createUserSession({ userId: user.id, ip, userAgent });
+      }
       return token;
     },
-    session({ session, token }) {
-      if (token.uid) {
-        session.user = {
-          id: token.uid,
-          email: token.email ?? "",
-          name: token.name ?? "",
-        };
+    async session({ session, token }) {
+      const signedOut = { expires: session.expires };
+      // A JWT without `sid` was issued before sessions were kept on the server; it
+      // cannot be ended by signing out, so it is not accepted at all.
+      if (!token.uid || !token.sid) return signedOut;
+      let active: Awaited<ReturnType<typeof findActiveSessionForRequest>> | undefined;
+      try {
+        active = await findActiveSessionForRequest(token.sid);
+      } catch {
+        // next-auth would swallow the error and answer "signed out". Leave the decision
+        // to getSessionUser, which asks again (the same cached lookup), sees the error
+        // and reports the database as unreachable instead.
+        active = undefined;
       }
-      return session;
+      if (active === null || (active && active.userId !== token.uid)) return signedOut;
+      return {
+        ...session,
+        sid: token.sid,
+        user: active?.user ?? { id: token.uid, email: token.email ?? "", name: token.name ?? "" },
+      };
+    },
+  },
+  events: {
+    // Ends the session on the server, so a copy of the cookie taken before signing out
+    // opens nothing afterwards. Other devices of the same user keep their sessions.
+    async signOut({ token }) {
+      if (token?.sid) await endSession(token.sid);
     },
   },
 };

@@ -7,15 +7,30 @@ import type { TenantContext } from "./context";
 import { NotFoundError, UnauthenticatedError } from "./errors";
 import { authOptions } from "./options";
 import { requestInfo } from "./request-info";
+import { findActiveSessionForRequest } from "./sessions";
 
-export type SessionUser = { id: string; email: string; name: string };
+export type SessionUser = {
+  id: string;
+  email: string;
+  name: string;
+  /** The server-side session this request is signed in with (lib/auth/sessions.ts). */
+  sessionId: string;
+};
 
-/** The signed-in user, re-read from the database on every request (null if deleted). */
+/**
+ * The signed-in user, or null. A valid cookie is not enough: the session it names must
+ * still be active on the server (not signed out, not ended by a password change or
+ * "sign out everywhere", not expired) and belong to the same user. The user is re-read
+ * with it, so a deleted user (whose sessions cascade away) is signed out at once.
+ */
 export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
   const session = await getServerSession(authOptions);
-  const id = session?.user?.id;
-  if (!id) return null;
-  return db().user.findUnique({ where: { id }, select: { id: true, email: true, name: true } });
+  const userId = session?.user?.id;
+  const sessionId = session?.sid;
+  if (!userId || !sessionId) return null;
+  const active = await findActiveSessionForRequest(sessionId);
+  if (!active || active.userId !== userId) return null;
+  return { ...active.user, sessionId };
 });
 
 export async function requireUser(): Promise<SessionUser> {

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { ReactNode } from "react";
 import { ROLE_LABELS } from "@/lib/auth/roles";
 import { listMyTenants, requireMember, requireUser } from "@/lib/auth/session";
@@ -33,7 +34,15 @@ export default async function TenantLayout({
           <p className="truncate text-xs text-zinc-500">
             {user.email} · <span data-testid="current-role">{ROLE_LABELS[ctx.role]}</span>
           </p>
-          <SignOutButton />
+          <div className="flex items-baseline gap-3">
+            <Link
+              href="/account"
+              className="mt-2 text-sm text-zinc-600 underline hover:text-zinc-900"
+            >
+              Account
+            </Link>
+            <SignOutButton />
+          </div>
         </div>
       </aside>
       <main className="min-w-0 flex-1 px-4 py-6 md:px-8">{children}</main>
