@@ -3,6 +3,7 @@ import { env } from "@/lib/env";
 import { writeBatch } from "./flush-sql";
 import { type BatchWriter, UnwrittenUsageError, writeIsolating } from "./isolate";
 import { UsageQuarantine } from "./quarantine";
+import { RecentRequestKeys } from "./recent-requests";
 import type { UsageEventInput } from "./types";
 
 /**
@@ -38,6 +39,7 @@ type BufferState = {
   exitHeld: boolean;
   dropped: number;
   quarantine: UsageQuarantine;
+  recent: RecentRequestKeys;
   /** Epoch ms: when this buffer was created, a part last committed, the buffer was last empty. */
   startedAt: number;
   lastWriteAt: number | null;
@@ -59,6 +61,7 @@ scope.__keyplaneUsageBuffer ??= {
   exitHeld: false,
   dropped: 0,
   quarantine: new UsageQuarantine(),
+  recent: new RecentRequestKeys(),
   startedAt: Date.now(),
   lastWriteAt: null,
   lastIdleAt: null,
@@ -183,6 +186,7 @@ async function drain(all: boolean): Promise<void> {
     while (!failure && inFlight.size < limit && more()) {
       const batch = state.events.splice(0, USAGE_BATCH_SIZE);
       owed -= batch.length;
+      rememberRequestKeys(batch);
       const write: Promise<void> = writeIsolating(batch, writer, quarantine, written)
         .catch((error: unknown) => {
           // What was not written goes back in front of the buffer, for the next flush.
@@ -212,6 +216,15 @@ async function saveQuarantine(): Promise<void> {
       error instanceof Error ? error.message : error,
     );
   });
+}
+
+/** Off the verify path: the requestIds of verifications leaving the buffer (recent-requests.ts). */
+function rememberRequestKeys(batch: readonly UsageEventInput[]): void {
+  for (const e of batch) {
+    if (e.kind === "VERIFY" && e.keyId !== null && e.requestId !== null) {
+      state.recent.add(e.requestId, e.keyId);
+    }
+  }
 }
 
 function startFlush(all: boolean): Promise<void> {
@@ -261,6 +274,22 @@ export function usageWriterState(): {
   };
 }
 
+/**
+ * The key of a verification this instance answered with `requestId`, while it is known
+ * here: in the recent map once its event left the buffer, or still in the buffer (searched
+ * newest first, since reports follow their verification). Report path only.
+ */
+export function findVerifiedKeyId(requestId: string): string | undefined {
+  const known = state.recent.get(requestId);
+  if (known !== undefined) return known;
+  for (let i = state.events.length - 1; i >= 0; i--) {
+    const e = state.events[i];
+    if (e !== undefined && e.requestId === requestId && e.kind === "VERIFY" && e.keyId !== null)
+      return e.keyId;
+  }
+  return undefined;
+}
+
 /** Tests: stop (or restart) the periodic flush, so that only the test starts flushes. */
 export function pauseFlushTimerForTesting(paused: boolean): void {
   state.timerPaused = paused;
@@ -288,6 +317,7 @@ export function setUsageWriterForTesting(writer: BatchWriter | undefined): void 
 /** Tests: forget quarantined events and what the writer did, as if it had just started. */
 export function resetUsageWriterForTesting(): void {
   state.quarantine.reset();
+  state.recent.clear();
   state.lastWriteAt = null;
   state.lastIdleAt = Date.now();
 }
