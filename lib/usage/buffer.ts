@@ -67,6 +67,9 @@ scope.__keyplaneUsageBuffer ??= {
   lastIdleAt: null,
 };
 const state: BufferState = scope.__keyplaneUsageBuffer;
+// A holder made by an older copy of this module (a dev server's reload) lacks newer fields.
+state.quarantine ??= new UsageQuarantine();
+state.recent ??= new RecentRequestKeys();
 
 /** How long an exit may wait for the final flush (Playwright and Docker allow 10+ s). */
 const EXIT_FLUSH_TIMEOUT_MS = 8_000;
