@@ -3,6 +3,7 @@ import type { Pool } from "pg";
 import { db, pgPool } from "@/lib/db";
 import { DENIAL_OUTCOMES, VERIFY_OUTCOMES } from "./analytics-types";
 import type { UsageEventInput } from "./types";
+import { UnbuildableBatchError } from "./write-errors";
 
 /**
  * Writes one batch in one transaction: the raw events (one INSERT per batch, a row per key
@@ -10,7 +11,8 @@ import type { UsageEventInput } from "./types";
  * (upserts that add to existing buckets), the per-key day totals over all outcomes, the
  * per-key client IPs (first/last seen, count) and `lastUsedAt` of every key in the
  * batch. One transaction keeps the rollups equal to the raw events: either the whole
- * batch lands or none of it does and it is retried.
+ * batch lands or none of it does (then the buffer retries it, or splits it to set aside the
+ * events the database refuses: see isolate.ts).
  *
  * Every count is BIGINT, in the tables and in the statements below: a rollup row only
  * grows (a busy tenant's day, a client IP over its retention), and a sum past a 4-byte
@@ -506,7 +508,15 @@ export function batchStatements(events: readonly UsageEventInput[]): Statement[]
 
 export async function writeBatch(events: readonly UsageEventInput[]): Promise<void> {
   if (events.length === 0) return;
-  const statements = batchStatements(events);
+  let statements: Statement[];
+  try {
+    statements = batchStatements(events);
+  } catch (error) {
+    // Building touches no database: a failure here (an invalid time) is the events' fault.
+    throw new UnbuildableBatchError(error instanceof Error ? error.message : String(error), {
+      cause: error,
+    });
+  }
   const pool = pgPool();
   if (pool) return writeWithPool(pool, statements);
   const client = db();

@@ -105,11 +105,9 @@ describe("usage reports", () => {
       { key: key.plaintext, cost: 50 },
       { tenantId: other.id, rootKeyId: "rk" },
     );
-    expect(
-      await recordUsageReport(ctx(), { requestId: verified.requestId, costCents: 0, tokens: 0 }),
-    ).toEqual({
-      recorded: true,
-    });
+    await expect(
+      recordUsageReport(ctx(), { requestId: verified.requestId, costCents: 0, tokens: 0 }),
+    ).rejects.toMatchObject({ status: 404, field: "requestId" });
     expect(await spentOf(key.id)).toBe(50);
   });
 });

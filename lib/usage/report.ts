@@ -4,7 +4,7 @@ import { hashKey, parseKey } from "@/lib/keys/format";
 import { reservationRequestId } from "@/lib/verify/budget";
 import { getKeyRecord } from "@/lib/verify/cache";
 import { monthStartUtc } from "@/lib/verify/windows";
-import { recordUsage } from "./buffer";
+import { findVerifiedKeyId, recordUsage } from "./buffer";
 
 /**
  * Usage reports (POST /api/v1/usage). A report is written synchronously, because its
@@ -17,6 +17,21 @@ import { recordUsage } from "./buffer";
  * report adds C. Insert and adjustment are one statement, so a duplicate report can
  * never adjust twice. A MONTHLY budget is not adjusted for a reservation made in an
  * earlier month: that month's budget is closed.
+ *
+ * Attribution: every report is stored under a key, so that the key's charts, "top keys
+ * by cost" and its budget count it. The key is the one the report names (`key` or
+ * `keyId`), or else the one whose verification answered with its requestId, found, in
+ * this order, in: the verification's reservation row (a verify with `cost`, written
+ * synchronously, so known to every instance at once); this instance's recent
+ * verifications (recent-requests.ts: in memory, including those not flushed yet, so a
+ * report sent right after its verification is attributed); an earlier report with the
+ * same requestId (a replay, which then answers `recorded: false` as before). A
+ * verification without `cost` is known only to the instance that answered it, for a
+ * bounded time, because storing every verification's requestId would cost the usage
+ * writer more than the rest of an event: a report that reaches another instance, or
+ * comes much later, and names neither key nor keyId is refused (404 naming requestId,
+ * telling the caller to send keyId, which the verification's answer carries). A report
+ * is never stored under no key.
  */
 
 export type UsageReportInput = {
@@ -68,7 +83,12 @@ SELECT (SELECT count(*) FROM ins)::int AS "recorded",
   (SELECT "keyId" FROM ins) AS "keyId",
   COALESCE((SELECT "costCents" FROM res), 0)::int AS "reservedCents"`;
 
-async function resolveKeyId(tenantId: string, input: UsageReportInput): Promise<string | null> {
+const UNKNOWN_REQUEST_ID =
+  "requestId: no verification of this tenant answered with this requestId recently on this instance; send keyId (the verification's keyId) with the report";
+const OTHER_KEY = "requestId: belongs to a verification of another key";
+
+/** The key a report names, or null when it names none. */
+async function namedKeyId(tenantId: string, input: UsageReportInput): Promise<string | null> {
   if (input.key !== undefined) {
     const record = parseKey(input.key) === null ? null : await getKeyRecord(hashKey(input.key));
     if (record === null || record.tenantId !== tenantId) {
@@ -87,26 +107,57 @@ async function resolveKeyId(tenantId: string, input: UsageReportInput): Promise<
   return null;
 }
 
+async function isKeyOfTenant(tenantId: string, keyId: string): Promise<boolean> {
+  const key = await db().apiKey.findFirst({ where: { id: keyId, tenantId }, select: { id: true } });
+  return key !== null;
+}
+
+/**
+ * The key a report counts for (see Attribution above). `reservedKeyId` is the key of the
+ * verification's reservation in this tenant, when there is one.
+ */
+async function attributeReport(
+  tenantId: string,
+  input: UsageReportInput,
+  reservedKeyId: string | null,
+): Promise<string> {
+  const named = await namedKeyId(tenantId, input);
+  const verified = reservedKeyId ?? findVerifiedKeyId(input.requestId) ?? null;
+  if (named !== null) {
+    // The verification names its key; a report for another key must not settle or count
+    // against it.
+    if (verified !== null && verified !== named) {
+      throw new UsageReportError(400, "requestId", OTHER_KEY);
+    }
+    return named;
+  }
+  // A verification on this instance may belong to another tenant: only a key of the
+  // caller's tenant counts.
+  if (
+    verified !== null &&
+    (verified === reservedKeyId || (await isKeyOfTenant(tenantId, verified)))
+  )
+    return verified;
+  const earlier = await db().usageEvent.findUnique({
+    where: { tenantId_requestId: { tenantId, requestId: input.requestId } },
+    select: { keyId: true },
+  });
+  if (earlier?.keyId) return earlier.keyId;
+  throw new UsageReportError(404, "requestId", UNKNOWN_REQUEST_ID);
+}
+
 export async function recordUsageReport(
   ctx: { tenantId: string },
   input: UsageReportInput,
   options: { now?: number } = {},
 ): Promise<{ recorded: boolean }> {
   const now = options.now ?? Date.now();
-  const keyId = await resolveKeyId(ctx.tenantId, input);
   const reservationId = reservationRequestId(input.requestId);
   const reservation = await db().usageEvent.findUnique({
     where: { tenantId_requestId: { tenantId: ctx.tenantId, requestId: reservationId } },
     select: { keyId: true },
   });
-  // The reservation names its key; a report for another key must not settle it.
-  if (reservation && keyId !== null && reservation.keyId !== keyId) {
-    throw new UsageReportError(
-      400,
-      "requestId",
-      "requestId: belongs to a verification of another key",
-    );
-  }
+  const keyId = await attributeReport(ctx.tenantId, input, reservation?.keyId ?? null);
   const rows = await db().$queryRawUnsafe<
     { recorded: number; keyId: string | null; reservedCents: number }[]
   >(

@@ -25,6 +25,7 @@ const TABLES = [
   ["UsageDay", "bucket", KEEP.dayDays],
   ["UsageTenantDay", "bucket", KEEP.dayDays],
   ["UsageKeyDay", "bucket", KEEP.dayDays],
+  ["UsageQuarantine", "quarantinedAt", KEEP.eventsDays],
 ] as const;
 
 /** Every row of a table as text (the identity column left out), sorted. */
@@ -75,6 +76,12 @@ beforeAll(async () => {
         requestId: `reservation:req_${i}`,
       })),
     });
+    // A quarantined event (quarantine.ts), of a tenant that no longer exists too.
+    for (const tenantId of [keys[0]?.tenantId ?? "", "t_deleted"]) {
+      await db()
+        .$executeRaw`INSERT INTO "UsageQuarantine" ("tenantId", "quarantinedAt", "error", "event")
+        VALUES (${tenantId}, ${new Date(time)}, 'refused', '\x7b7d'::bytea)`;
+    }
   }
 });
 

@@ -25,7 +25,13 @@ const LOCK_KEY = 7_203_114_554;
 const START_DELAY_MS = 15_000;
 const MAX_RUN_MS = 30 * 60_000;
 
-type Target = { table: string; column: string; days: (r: UsageRetention) => number };
+type Target = {
+  table: string;
+  column: string;
+  days: (r: UsageRetention) => number;
+  /** Not per tenant: rows may name a tenant that no longer exists. */
+  allTenants?: boolean;
+};
 
 const TARGETS: Target[] = [
   { table: "UsageEvent", column: "time", days: (r) => r.eventsDays },
@@ -40,23 +46,39 @@ const TARGETS: Target[] = [
   { table: "UsageDay", column: "bucket", days: (r) => r.dayDays },
   { table: "UsageTenantDay", column: "bucket", days: (r) => r.dayDays },
   { table: "UsageKeyDay", column: "bucket", days: (r) => r.dayDays },
+  // Events the writer could not store (quarantine.ts): kept as long as raw events.
+  {
+    table: "UsageQuarantine",
+    column: "quarantinedAt",
+    days: (r) => r.eventsDays,
+    allTenants: true,
+  },
 ];
 
 export type RetentionResult = { deleted: Record<string, number>; ms: number };
 
 async function deleteOlder(target: Target, cutoff: Date, chunk: number): Promise<number> {
   const client = db();
-  const tenants = await client.tenant.findMany({ select: { id: true }, orderBy: { id: "asc" } });
+  const tenants = target.allTenants
+    ? [{ id: null }]
+    : await client.tenant.findMany({ select: { id: true }, orderBy: { id: "asc" } });
   let total = 0;
   for (const { id: tenantId } of tenants) {
     for (;;) {
-      const deleted = await client.$executeRawUnsafe(
-        `DELETE FROM "${target.table}" WHERE ctid IN (
-           SELECT ctid FROM "${target.table}"
-           WHERE "tenantId" = $1 AND "${target.column}" < $2::timestamp(3) LIMIT ${chunk})`,
-        tenantId,
-        cutoff.toISOString(),
-      );
+      const deleted =
+        tenantId === null
+          ? await client.$executeRawUnsafe(
+              `DELETE FROM "${target.table}" WHERE ctid IN (
+                 SELECT ctid FROM "${target.table}" WHERE "${target.column}" < $1::timestamp(3) LIMIT ${chunk})`,
+              cutoff.toISOString(),
+            )
+          : await client.$executeRawUnsafe(
+              `DELETE FROM "${target.table}" WHERE ctid IN (
+                 SELECT ctid FROM "${target.table}"
+                 WHERE "tenantId" = $1 AND "${target.column}" < $2::timestamp(3) LIMIT ${chunk})`,
+              tenantId,
+              cutoff.toISOString(),
+            );
       total += deleted;
       if (deleted < chunk) break;
       // Let other work on this process run between chunks.

@@ -14,6 +14,10 @@ export type UsageEventInput = {
   resource: string | null;
   ip: string | null;
   latencyUs: number | null;
+  /**
+   * A report's requestId (stored with it), or the requestId a verification answered with
+   * (not stored: it only lets a report that names it find the key, see report.ts).
+   */
   requestId: string | null;
   /**
    * What this event adds to the rollups' `costCents`: the net budget charge. A verify

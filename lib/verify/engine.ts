@@ -229,7 +229,9 @@ export function verifyKeyNow(
       resource: input.resource ?? null,
       ip: input.ip ?? null,
       latencyUs: Math.round((performance.now() - started) * 1000),
-      requestId: null,
+      // Kept so that a usage report naming only this requestId finds the key (the string
+      // exists already: the answer carries it). Not stored with the event.
+      requestId,
       rollupCostCents: decision.reservedCents,
       persisted: decision.persisted,
     });

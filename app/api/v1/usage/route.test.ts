@@ -44,6 +44,43 @@ describe("POST /api/v1/usage", () => {
     expect(row.budgetSpentCents).toBe(120);
   });
 
+  it("counts a report of a verification without cost for its key, and refuses an unknown requestId", async () => {
+    const key = await insertKey(tenant.id, { budgetCents: 1000, budgetPeriod: "TOTAL" });
+    const verified = await jsonOf(
+      await verifyPost(
+        post("http://localhost/api/v1/keys/verify", { key: key.plaintext }, { rootKey }),
+      ),
+    );
+    expect(verified.code).toBe("VALID");
+    const first = await report({ requestId: verified.requestId, costCents: 7, tokens: 1234 });
+    expect(await jsonOf(first)).toEqual({ recorded: true });
+    const row = await db().usageEvent.findFirstOrThrow({
+      where: { tenantId: tenant.id, requestId: String(verified.requestId) },
+    });
+    expect(row.keyId).toBe(key.id);
+    expect((await db().apiKey.findUniqueOrThrow({ where: { id: key.id } })).budgetSpentCents).toBe(
+      7,
+    );
+
+    const unknown = await report({
+      requestId: "req_ffffffffffffffffffffffffffffffff",
+      costCents: 7,
+    });
+    expect(unknown.status).toBe(404);
+    expect(await jsonOf(unknown)).toMatchObject({
+      error: {
+        code: "NOT_FOUND",
+        message: expect.stringContaining("send keyId"),
+        fields: { requestId: [expect.stringContaining("requestId:")] },
+      },
+    });
+    expect(
+      await db().usageEvent.count({
+        where: { tenantId: tenant.id, requestId: "req_ffffffffffffffffffffffffffffffff" },
+      }),
+    ).toBe(0);
+  });
+
   it("answers 401, 403, 400 and 404", async () => {
     expect((await POST(post(URL, { requestId: "a" }))).status).toBe(401);
     const verifier = await insertRootKey(tenant.id, ["keys:verify"]);
