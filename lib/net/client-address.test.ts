@@ -55,9 +55,7 @@ describe("resolveClientAddress", () => {
 
   it("reads right to left, stepping over trusted hops only", () => {
     // client → 10.1.1.1 → 10.2.2.2 → Keyplane (peer 10.2.2.2)
-    expect(resolveClientAddress("10.2.2.2", "203.0.113.9, 10.1.1.1", PROXIES)).toBe(
-      "203.0.113.9",
-    );
+    expect(resolveClientAddress("10.2.2.2", "203.0.113.9, 10.1.1.1", PROXIES)).toBe("203.0.113.9");
     // Whatever the client put in front stays unread.
     expect(
       resolveClientAddress("10.2.2.2", "10.9.8.7, 1.2.3.4, 203.0.113.9, 10.1.1.1", PROXIES),

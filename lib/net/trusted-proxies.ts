@@ -30,4 +30,3 @@ export function parseTrustedProxies(text: string | undefined): ParseTrustedProxi
   }
   return { ok: true, value: { text: cidrs.join(", "), matches: compileIpAllowlist(cidrs) } };
 }
-

@@ -8,7 +8,10 @@ import { setupTestDatabase } from "@/lib/testing/database";
 import { createTenantWithOwner, type TestTenant } from "@/lib/testing/fixtures";
 import { discardBufferedUsageForTesting, flushUsage } from "@/lib/usage/buffer";
 import { insertKey, setupTestCounters } from "@/lib/verify/test-support";
-import { PEER_ADDRESS_HEADER as ENTRY_HEADER, setPeerAddress } from "../../scripts/lib/peer-address.mjs";
+import {
+  PEER_ADDRESS_HEADER as ENTRY_HEADER,
+  setPeerAddress,
+} from "../../scripts/lib/peer-address.mjs";
 import { PEER_ADDRESS_HEADER } from "./client-address";
 
 // Keyplane behind a trusted proxy on 127.0.0.1: requests that come through it carry the
@@ -138,9 +141,9 @@ describe.each(["fast", "route"])("behind a trusted proxy (%s)", (server) => {
       ).toBe("FORBIDDEN");
     }
     const own = await insertKey(tenant.id, { ipAllowlist: ["127.0.0.2/32"] });
-    expect(
-      await send(port, "127.0.0.2", own.plaintext, { "x-forwarded-for": "10.9.8.7" }),
-    ).toBe("VALID");
+    expect(await send(port, "127.0.0.2", own.plaintext, { "x-forwarded-for": "10.9.8.7" })).toBe(
+      "VALID",
+    );
   });
 });
 
