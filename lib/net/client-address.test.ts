@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { parseIp } from "@/lib/verify/ip";
 import { resolveClientAddress, UNKNOWN_CLIENT } from "./client-address";
 import { parseTrustedProxies, type TrustedProxies } from "./trusted-proxies";
@@ -38,6 +38,32 @@ describe("parseTrustedProxies", () => {
     expect(PROXIES.matches("2001:db8:1:ffff::1")).toBe(true);
     expect(PROXIES.matches("127.0.0.2")).toBe(false);
     expect(PROXIES.matches("11.0.0.1")).toBe(false);
+  });
+});
+
+describe("KEYPLANE_TRUSTED_PROXIES in the environment", () => {
+  /** The environment parsed afresh with this value (or the error it raises). */
+  async function parsedWith(value: string) {
+    vi.resetModules();
+    vi.stubEnv("KEYPLANE_TRUSTED_PROXIES", value);
+    try {
+      return (await import("@/lib/env")).env();
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  }
+
+  it("an invalid value is refused with the entry and the reason", async () => {
+    await expect(parsedWith("10.0.0.0/8, 10.0.0.5/24")).rejects.toThrow(
+      'KEYPLANE_TRUSTED_PROXIES: not an address or CIDR list: "10.0.0.5/24": Host bits are set; did you mean 10.0.0.0/24?',
+    );
+  });
+
+  it("a valid value is compiled once", async () => {
+    const trusted = (await parsedWith(" 10.0.0.0/8 ,::1 ")).KEYPLANE_TRUSTED_PROXIES;
+    expect(trusted?.text).toBe("10.0.0.0/8, ::1/128");
+    expect(trusted?.matches("10.1.1.1")).toBe(true);
+    expect(trusted?.matches("11.1.1.1")).toBe(false);
   });
 });
 
