@@ -46,6 +46,16 @@ describe("unknown-key limiter, in memory", () => {
     expect(two.isOverCap("rk-z", "203.0.113.7")).toBe(false);
   });
 
+  it("a reported IP has a cap of its own below the root key's", async () => {
+    const limiter = new UnknownKeyLimiter({ limit: 10, pairLimit: 3 });
+    await countMany(limiter, 3, () => ["rk-p", "203.0.113.9"]);
+    expect(limiter.isOverCap("rk-p", "203.0.113.9")).toBe(true);
+    expect(limiter.isOverCap("rk-p", "203.0.113.10")).toBe(false);
+    expect(limiter.isOverCap("rk-p", undefined)).toBe(false);
+    await countMany(limiter, 7, (i) => ["rk-p", `198.51.100.${i}`]);
+    expect(limiter.isOverCap("rk-p", undefined)).toBe(true);
+  });
+
   it("keeps limiting in this process when Redis cannot be reached, without failing", async () => {
     const client = new Redis("redis://127.0.0.1:1", {
       maxRetriesPerRequest: 1,
