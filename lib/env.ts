@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseTrustedProxies } from "@/lib/net/trusted-proxies";
 
 // The environment, parsed once. Only lib/ reads process.env, and only through here.
 const schema = z.object({
@@ -13,9 +14,26 @@ const schema = z.object({
   KEYPLANE_DATA_DIR: z.string().trim().min(1).optional(),
   REDIS_URL: z.string().trim().min(1).optional(),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  /** Failed sign-ins allowed per client IP, and per account, in 15 minutes. */
+  // Client addresses and sign-in limits (README, "Client addresses and trusted proxies"
+  // and "Sign-in limits").
+  /**
+   * Addresses/CIDRs of the proxies in front of Keyplane, comma-separated; X-Forwarded-For
+   * is believed only hop by hop from these (lib/net/client-address.ts). Unset: never.
+   */
+  KEYPLANE_TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      const parsed = parseTrustedProxies(text);
+      if (parsed.ok) return parsed.value;
+      ctx.addIssue({ code: "custom", message: `not an address or CIDR list: ${parsed.error}` });
+      return z.NEVER;
+    }),
+  /** Failed sign-ins allowed per client IP, and per account from one IP, in 15 minutes. */
   KEYPLANE_SIGNIN_IP_LIMIT: z.coerce.number().int().positive().default(50),
   KEYPLANE_SIGNIN_ACCOUNT_LIMIT: z.coerce.number().int().positive().default(10),
+  /** The longest wait before a sign-in to an account under attack is checked, in ms. */
+  KEYPLANE_SIGNIN_MAX_DELAY_MS: z.coerce.number().int().min(0).max(30_000).default(4_000),
   /** Days kept of raw usage events, and of the per-minute, per-hour and per-day rollups. */
   KEYPLANE_USAGE_EVENTS_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   KEYPLANE_USAGE_MINUTE_DAYS: z.coerce.number().int().min(1).max(3650).default(14),

@@ -27,6 +27,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import v8 from "node:v8";
 import { ROOT } from "./lib/next-app.mjs";
+import { setPeerAddress } from "./lib/peer-address.mjs";
 
 process.env.NODE_ENV = "production";
 // V8 may decide, early in a process's life, that objects made at some allocation site
@@ -133,6 +134,9 @@ async function describeFastPath(plans, skipped, disabled) {
     } = require("next/dist/server/lib/router-utils/instrumentation-globals.external");
     await ensureInstrumentationRegistered(ROOT, ".next");
   } catch (error) {
+    // register() parses the environment (lib/env.ts): an invalid setting, such as a
+    // KEYPLANE_TRUSTED_PROXIES entry that is not an address, refuses the start.
+    if (String(error?.message).includes("Invalid environment")) throw error;
     console.error(error);
   }
   const published = globalThis[FAST_PATH_GLOBAL];
@@ -200,6 +204,9 @@ async function main() {
       const entry = fastEntry(query === -1 ? req.url : req.url.slice(0, query));
       if (entry) return serveFast(entry, req, res);
     }
+    // The client's address: Next.js's routes learn the socket's peer from this header
+    // alone (scripts/lib/peer-address.mjs); the fast path above reads the socket.
+    setPeerAddress(req);
     handle(req, res).catch((error) => {
       console.error(`Failed to handle request for ${req.url}`, error);
       if (!res.headersSent) {

@@ -4,6 +4,8 @@
 // take an ApiRequest and return an ApiReply, and each server adapts its own objects, so
 // the request handling itself exists once. See lib/api/node-exchange.ts for node:http.
 
+import { clientAddressFrom } from "@/lib/net/client-address";
+
 /**
  * A value now or later. The verify handlers answer a cached key without awaiting
  * anything: once Next.js has served a request, every promise in the process pays for its
@@ -38,6 +40,12 @@ export interface ApiRequest {
    * the body before calling the handler and hands it over at once.
    */
   readBody(limit: number): Maybe<Uint8Array | null>;
+  /**
+   * The client's address, resolved from the socket's peer and the trusted proxies
+   * (lib/net/client-address.ts). A method, so a handler that needs no address pays
+   * nothing for it.
+   */
+  clientAddress(): string;
 }
 
 /** A complete answer: status, headers (lower-case names) and the body text. */
@@ -51,6 +59,7 @@ export type ApiReply = {
 export function webApiRequest(request: Request): ApiRequest {
   return {
     headers: request.headers,
+    clientAddress: () => clientAddressFrom(request.headers),
     async readBody(limit) {
       if (!request.body) return new Uint8Array(0);
       const reader = request.body.getReader();

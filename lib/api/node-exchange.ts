@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { resolveClientAddress, trustedProxies } from "@/lib/net/client-address";
 import type { ApiReply, ApiRequest } from "./exchange";
 
 // The node:http side of lib/api/exchange.ts, for the fast path of scripts/server.mjs:
@@ -6,34 +7,54 @@ import type { ApiReply, ApiRequest } from "./exchange";
 // no web Request/Response or stream objects in between.
 
 /**
+ * An ApiRequest over an IncomingMessage whose body has been read. One object per request
+ * serves as the request and as its headers, so the fast path allocates nothing more.
+ *
+ * Header values are read as Next.js's request handler would present them: repeated
+ * headers joined with ", ". The client's address is resolved from the socket's peer and
+ * X-Forwarded-For (lib/net/client-address.ts) only when a handler asks for it.
+ */
+class NodeApiRequest implements ApiRequest {
+  readonly headers = this;
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly body: Uint8Array | null,
+  ) {}
+
+  get(name: string): string | null {
+    const value = this.req.headers[name];
+    if (value === undefined) return null;
+    return Array.isArray(value) ? value.join(", ") : value;
+  }
+
+  readBody(): Uint8Array | null {
+    return this.body;
+  }
+
+  clientAddress(): string {
+    return resolveClientAddress(
+      this.req.socket.remoteAddress,
+      this.get("x-forwarded-for"),
+      trustedProxies(),
+    );
+  }
+}
+
+/**
  * Reads the request's body (at most `limit` bytes; past that, or when Content-Length
  * already says more, the rest is discarded unread and the body is null) and then calls
  * `handle` with an ApiRequest over it. No promise is involved: the handler gets the
  * body at once (see Maybe in exchange.ts).
- *
- * Header values are read as Next.js's request handler would present them: repeated
- * headers joined with ", ", and X-Forwarded-For defaulting to the socket's address when
- * the request carries none (Next.js sets it that way before any route runs;
- * lib/auth/request-info.ts relies on it).
  */
 export function withNodeApiRequest(
   req: IncomingMessage,
   limit: number,
   handle: (request: ApiRequest) => void,
 ): void {
-  const headers = {
-    get(name: string): string | null {
-      const value = req.headers[name];
-      if (value === undefined) {
-        return name === "x-forwarded-for" ? (req.socket.remoteAddress ?? null) : null;
-      }
-      return Array.isArray(value) ? value.join(", ") : value;
-    },
-  };
   // Declared too large: refused without reading (exchange.ts checks the header first).
   const declared = Number(req.headers["content-length"] ?? "0");
   if (Number.isFinite(declared) && declared > limit) {
-    handle({ headers, readBody: () => null });
+    handle(new NodeApiRequest(req, null));
     return;
   }
   const chunks: Buffer[] = [];
@@ -44,7 +65,7 @@ export function withNodeApiRequest(
     done = true;
     req.off("data", onData);
     req.off("end", onEnd);
-    handle({ headers, readBody: () => body });
+    handle(new NodeApiRequest(req, body));
   };
   function onData(chunk: Buffer) {
     size += chunk.length;

@@ -66,7 +66,6 @@ const errors = (...statuses: number[]) =>
             401: "Missing, unknown or revoked root key",
             403: "The root key lacks the permission",
             404: "No such key in this tenant",
-            429: "Too many unknown keys from this caller",
             503: "The database cannot be reached",
           }[status] ?? "Error",
         content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
@@ -108,7 +107,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         requestBody: json(schemaOf(verifyBodySchema)),
         responses: {
           "200": ok("The outcome", { $ref: "#/components/schemas/VerifyResult" }),
-          ...errors(400, 401, 403, 429, 503),
+          ...errors(400, 401, 403, 503),
         },
       },
     },

@@ -1,5 +1,6 @@
 import { db } from "@/lib/db";
 import { generateKey } from "@/lib/keys/format";
+import { PEER_ADDRESS_HEADER } from "@/lib/net/client-address";
 
 // Test-only helpers for the /api/v1 route tests.
 
@@ -28,7 +29,8 @@ export function post(
     ...options.headers,
   };
   if (options.rootKey) headers.authorization = `Bearer ${options.rootKey}`;
-  if (options.ip) headers["x-forwarded-for"] = options.ip;
+  // The address as the server entry hands it to Next.js: the socket's peer.
+  if (options.ip) headers[PEER_ADDRESS_HEADER] = options.ip;
   return new Request(url, {
     method: "POST",
     headers,

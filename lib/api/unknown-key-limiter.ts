@@ -2,32 +2,34 @@ import type { Redis } from "ioredis";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 
 /**
- * Counts NOT_FOUND answers per root key and per caller IP and says when a caller is over
- * its cap. The check runs before every verification, so it must cost nothing: it reads
- * only this process's view of the counts and never waits for Redis.
+ * Counts NOT_FOUND answers per root key, and per (root key, end-client address the
+ * caller reported), and says whether a caller is over its cap. Being over the cap never
+ * refuses anything: it makes that caller's cache misses coalesced (batched) lookups
+ * (see not-found-limiter.ts). Counts are never kept per transport address: a tenant's
+ * backend is one address for all of its traffic, and anyone who can reach that
+ * tenant's API could otherwise spend its budget. The check runs before every cache miss,
+ * so it must cost nothing: it reads only this process's view of the counts and never
+ * waits for Redis.
  *
  * Without Redis the view is the count itself (exact for one process). With Redis, every
  * NOT_FOUND is also counted in Redis (rate-limiter-flexible, one atomic increment shared
  * by all instances) and the shared total it returns replaces the local one; the instance
- * whose count reaches the cap publishes the block, and every instance subscribed to the
- * channel blocks the caller for the rest of that window. So the instances share one
- * budget: once the cap is reached anywhere, every instance refuses within the pub/sub
- * delivery time (milliseconds on one network). An instance that missed the message (its
- * subscription was down) learns it from its own next NOT_FOUND for that caller, so the
- * worst case is the cap plus one per such instance.
+ * whose count reaches the cap publishes it, and every instance subscribed to the channel
+ * treats the caller as over the cap for the rest of that window. An instance that
+ * missed the message (its subscription was down) learns it from its own next NOT_FOUND
+ * for that caller, so the worst case is the cap plus one per such instance.
  *
- * Redis outage: fail open to per-instance limits. A Redis error or timeout leaves the
- * local count in charge, so each instance still caps the caller (N instances allow N times
- * the cap, as before Redis was shared) and verification never waits on, or fails
- * because of, Redis. Failing closed would turn a Redis outage into refusing every
- * verification of every customer, which is worse than what the limiter guards against:
- * with ~2^214 possible keys a few more guesses per minute cannot find one, and the
- * database load from unknown keys stays bounded by the per-instance cap.
+ * Redis outage: per-instance counts. A Redis error or timeout leaves the local count in
+ * charge, so each instance still coalesces a flooding caller's misses on its own (N
+ * instances allow N times the cap of single lookups), and verification never waits on,
+ * or fails because of, Redis.
  */
 
 export type UnknownKeyLimiterOptions = {
-  /** NOT_FOUND answers allowed per root key, and per IP, in one window. */
+  /** NOT_FOUND answers per root key in one window. */
   limit: number;
+  /** NOT_FOUND answers per reported IP within a root key in one window (default: limit). */
+  pairLimit?: number;
   windowSeconds?: number;
   /** Shared mode: a client for commands and a second one for the subscription. */
   redis?: { client: Redis; subscriber: Redis; prefix: string };
@@ -38,14 +40,20 @@ type BlockMessage = { id: string; ms: number };
 
 const MAX_ENTRIES = 100_000;
 
+// A root key id never contains "|" (cuid), so the two kinds of id cannot collide.
+const rootKeyIdOf = (rootKeyId: string) => `rk:${rootKeyId}`;
+const PAIR_MARK = "|ip:";
+const pairIdOf = (rootKeyId: string, ip: string) => `rk:${rootKeyId}${PAIR_MARK}${ip}`;
+
 export class UnknownKeyLimiter {
   readonly limit: number;
+  readonly pairLimit: number;
   private readonly windowMs: number;
   private readonly entries = new Map<string, Entry>();
   /**
-   * When the last block this process knows of ends (0: none yet). Until a caller goes
-   * over the cap, `retryAfter` answers from this alone, without building ids or reading
-   * the map: it runs before every verification.
+   * When the last over-the-cap window this process knows of ends (0: none yet). Until a
+   * caller goes over the cap, `isOverCap` answers from this alone, without building ids
+   * or reading the map.
    */
   private blocksEndAt = 0;
   private readonly shared?: {
@@ -57,6 +65,7 @@ export class UnknownKeyLimiter {
 
   constructor(options: UnknownKeyLimiterOptions) {
     this.limit = options.limit;
+    this.pairLimit = options.pairLimit ?? options.limit;
     this.windowMs = (options.windowSeconds ?? 60) * 1000;
     const { redis } = options;
     if (!redis) return;
@@ -67,7 +76,9 @@ export class UnknownKeyLimiter {
       channel,
       store: new RateLimiterRedis({
         storeClient: redis.client,
-        points: this.limit,
+        // Past its points the store still counts (and rejects with the count), so one
+        // store serves both caps.
+        points: Math.max(this.limit, this.pairLimit),
         duration: this.windowMs / 1000,
         keyPrefix: `${redis.prefix}count`,
         // While the connection is down, fail at once instead of queueing behind it.
@@ -80,23 +91,23 @@ export class UnknownKeyLimiter {
     redis.subscriber.subscribe(channel).catch(() => {});
   }
 
-  /** Seconds until the caller may verify again, or 0 while both counts are under the cap. */
-  retryAfter(rootKeyId: string, ip: string, now = Date.now()): number {
-    if (this.blocksEndAt <= now) return 0;
-    const until = Math.max(
-      this.blockedUntil(`rk:${rootKeyId}`, now),
-      this.blockedUntil(`ip:${ip}`, now),
+  /** Whether the root key, or the reported IP within it, is over the cap. */
+  isOverCap(rootKeyId: string, reportedIp: string | undefined, now = Date.now()): boolean {
+    if (this.blocksEndAt <= now) return false;
+    if (this.blockedUntil(rootKeyIdOf(rootKeyId), now) > now) return true;
+    return (
+      reportedIp !== undefined && this.blockedUntil(pairIdOf(rootKeyId, reportedIp), now) > now
     );
-    return until > now ? Math.max(1, Math.ceil((until - now) / 1000)) : 0;
   }
 
   /** Counts one NOT_FOUND. Resolves once Redis has counted it too (or failed to). */
-  async count(rootKeyId: string, ip: string, now = Date.now()): Promise<void> {
-    const ids = [`rk:${rootKeyId}`, `ip:${ip}`];
+  async count(rootKeyId: string, reportedIp: string | undefined, now = Date.now()): Promise<void> {
+    const ids = [rootKeyIdOf(rootKeyId)];
+    if (reportedIp !== undefined) ids.push(pairIdOf(rootKeyId, reportedIp));
     for (const id of ids) {
       const entry = this.entry(id, now);
       entry.count++;
-      this.noteBlock(entry);
+      this.noteBlock(id, entry);
     }
     if (this.shared) await Promise.all(ids.map((id) => this.countShared(id)));
   }
@@ -130,8 +141,8 @@ export class UnknownKeyLimiter {
     const entry = this.entry(id, now);
     entry.count = Math.max(entry.count, result.consumedPoints);
     entry.resetAt = now + result.msBeforeNext;
-    this.noteBlock(entry);
-    if (entry.count >= this.limit && !entry.published) {
+    this.noteBlock(id, entry);
+    if (entry.count >= this.limitOf(id) && !entry.published) {
       entry.published = true;
       const message: BlockMessage = { id, ms: result.msBeforeNext };
       await shared.client.publish(shared.channel, JSON.stringify(message)).catch(() => {});
@@ -149,21 +160,25 @@ export class UnknownKeyLimiter {
     // The remaining time, not a timestamp, travels: instances' clocks need not agree.
     const now = Date.now();
     const entry = this.entry(message.id, now);
-    entry.count = Math.max(entry.count, this.limit);
+    entry.count = Math.max(entry.count, this.limitOf(message.id));
     entry.resetAt = Math.max(entry.resetAt, now + message.ms);
     entry.published = true;
-    this.noteBlock(entry);
+    this.noteBlock(message.id, entry);
   }
 
-  private noteBlock(entry: Entry): void {
-    if (entry.count >= this.limit && entry.resetAt > this.blocksEndAt) {
+  private limitOf(id: string): number {
+    return id.includes(PAIR_MARK) ? this.pairLimit : this.limit;
+  }
+
+  private noteBlock(id: string, entry: Entry): void {
+    if (entry.count >= this.limitOf(id) && entry.resetAt > this.blocksEndAt) {
       this.blocksEndAt = entry.resetAt;
     }
   }
 
   private blockedUntil(id: string, now: number): number {
     const entry = this.entries.get(id);
-    return entry && entry.resetAt > now && entry.count >= this.limit ? entry.resetAt : 0;
+    return entry && entry.resetAt > now && entry.count >= this.limitOf(id) ? entry.resetAt : 0;
   }
 
   private entry(id: string, now: number): Entry {

@@ -1,6 +1,5 @@
 import "server-only";
-import { countNotFound, notFoundRetryAfter } from "@/lib/api/not-found-limiter";
-import { clientIpFrom } from "@/lib/auth/request-info";
+import { countNotFound, VERIFY_OPTIONS } from "@/lib/api/not-found-limiter";
 import { VerifyUnavailableError, verifyKeyNow } from "@/lib/verify/engine";
 import { authenticateFrom } from "./auth";
 import { type ApiReply, type ApiRequest, guarded, type Maybe, andThen } from "./exchange";
@@ -29,21 +28,15 @@ export function handleVerify(request: ApiRequest): Maybe<ApiReply> {
       andThen(authenticateFrom(request, "keys:verify"), (authenticated) => {
         if (!authenticated.ok) return authenticated.reply;
         const { auth } = authenticated;
-        const callerIp = clientIpFrom(request.headers);
-        const retryAfter = notFoundRetryAfter(auth.rootKeyId, callerIp);
-        if (retryAfter > 0) {
-          return apiErrorReply(
-            "TOO_MANY_REQUESTS",
-            "Too many unknown keys from this caller; try again later.",
-            undefined,
-            { "retry-after": String(retryAfter) },
-          );
-        }
         return andThen(readJsonBodyFrom(request, verifyBodySchema), (body) => {
           if (!body.ok) return body.reply;
-          const ctx = { tenantId: auth.tenantId, rootKeyId: auth.rootKeyId };
-          return andThen(verifyKeyNow(body.data, ctx), (result) => {
-            if (result.code === "NOT_FOUND") countNotFound(auth.rootKeyId, callerIp);
+          // Unknown keys are counted per root key and per end-client `ip` it reports,
+          // never per transport address (lib/api/not-found-limiter.ts); nothing here
+          // needs the caller's own address.
+          const ip = body.data.ip;
+          const ctx = { tenantId: auth.tenantId, rootKeyId: auth.rootKeyId, reportedIp: ip };
+          return andThen(verifyKeyNow(body.data, ctx, VERIFY_OPTIONS), (result) => {
+            if (result.code === "NOT_FOUND") countNotFound(auth.rootKeyId, ip);
             return okReply(result);
           });
         });

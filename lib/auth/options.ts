@@ -60,7 +60,7 @@ export const authOptions: NextAuthOptions = {
           await recordFailedSignIn(ip, email);
           throw new Error(WRONG_CREDENTIALS);
         }
-        await recordSuccessfulSignIn(email);
+        await recordSuccessfulSignIn(ip, email);
         return { id: user.id, email: user.email, name: user.name };
       },
     }),

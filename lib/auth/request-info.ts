@@ -1,15 +1,15 @@
 import "server-only";
 import { headers } from "next/headers";
+import { clientAddressFrom } from "@/lib/net/client-address";
 
 /**
- * The client's IP and user agent for audit entries and rate limits. The first
- * X-Forwarded-For entry is used: Next.js sets the header from the socket when no proxy
- * does; behind a proxy, the proxy must overwrite (not append to) the header.
+ * The client's address for audit entries and sign-in limits: the socket's peer written
+ * by the server entry, stepped back through X-Forwarded-For only over the trusted
+ * proxies (lib/net/client-address.ts). Never the header's first entry: the client
+ * writes that one.
  */
 export function clientIpFrom(h: { get(name: string): string | null }): string {
-  const forwarded = h.get("x-forwarded-for");
-  const first = forwarded?.split(",")[0]?.trim();
-  return first || h.get("x-real-ip") || "unknown";
+  return clientAddressFrom(h);
 }
 
 export async function requestInfo(): Promise<{ ip: string; userAgent: string | null }> {

@@ -7,13 +7,31 @@ import {
 } from "rate-limiter-flexible";
 import { env } from "@/lib/env";
 
-// Failed sign-ins are counted per client IP and per account over 15 minutes. Only
-// failures count, so people who type their password right are never locked out; a
-// success clears the account's counter. With REDIS_URL the counters are shared by
+// Failed sign-ins, counted over 15 minutes in three ways, so that guessing stays
+// expensive while nobody can lock an account's owner out by knowing its email:
+//  - per client address (KEYPLANE_SIGNIN_IP_LIMIT): an address that fails that often is
+//    refused for every account, whatever it tries;
+//  - per account and address (KEYPLANE_SIGNIN_ACCOUNT_LIMIT): the lockout of an account,
+//    but only for the address whose guesses failed; the owner, elsewhere, is not locked;
+//  - per account, from anywhere: no lockout, a delay. Once an account has had
+//    KEYPLANE_SIGNIN_ACCOUNT_LIMIT failures, every attempt on it waits before its
+//    password is checked: 250 ms, doubling with each further failure, at most
+//    KEYPLANE_SIGNIN_MAX_DELAY_MS (4 s). Guessers spread over many addresses pay that on
+//    every guess; the owner pays it once, and then gets in with the right password.
+// Only failures count, and the client address is the resolved one (a forged
+// X-Forwarded-For cannot give an attacker fresh addresses; lib/net/client-address.ts).
+// A success clears its account's counters. With REDIS_URL the counters are shared by
 // every instance, otherwise they live in this process.
 const WINDOW_SECONDS = 15 * 60;
+const FIRST_DELAY_MS = 250;
+/** Counted, never refused: the per-account counter only sets the delay. */
+const UNCAPPED = 1_000_000_000;
 
-type Limiters = { ip: RateLimiterAbstract; account: RateLimiterAbstract };
+type Limiters = {
+  ip: RateLimiterAbstract;
+  pair: RateLimiterAbstract;
+  account: RateLimiterAbstract;
+};
 let limiters: Limiters | undefined;
 
 function create(points: number, keyPrefix: string, redis: Redis | undefined): RateLimiterAbstract {
@@ -41,11 +59,15 @@ function getLimiters(): Limiters {
     redis?.on("error", () => {});
     limiters = {
       ip: create(KEYPLANE_SIGNIN_IP_LIMIT, "signin-ip", redis),
-      account: create(KEYPLANE_SIGNIN_ACCOUNT_LIMIT, "signin-account", redis),
+      pair: create(KEYPLANE_SIGNIN_ACCOUNT_LIMIT, "signin-account-ip", redis),
+      account: create(UNCAPPED, "signin-account-failures", redis),
     };
   }
   return limiters;
 }
+
+/** The key of an (account, address) pair; neither an email nor an address holds "|". */
+const pairKey = (ip: string, email: string) => `${ip}|${email}`;
 
 export class TooManyAttemptsError extends Error {
   override readonly name = "TooManyAttemptsError";
@@ -57,27 +79,54 @@ export class TooManyAttemptsError extends Error {
   }
 }
 
-/** Throws TooManyAttemptsError when the IP or the account has used up its failures. */
+/** The wait before an attempt on an account with this many recent failures. */
+export function accountDelayMs(
+  failures: number,
+  threshold = env().KEYPLANE_SIGNIN_ACCOUNT_LIMIT,
+  maxMs = env().KEYPLANE_SIGNIN_MAX_DELAY_MS,
+): number {
+  if (failures < threshold) return 0;
+  // 2 ** 20 × 250 ms is far past any cap: no overflow, no Infinity.
+  return Math.min(maxMs, FIRST_DELAY_MS * 2 ** Math.min(20, failures - threshold));
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Throws TooManyAttemptsError when the address, or this address for this account, has
+ * used up its failures; otherwise resolves after the account's delay (usually none).
+ */
 export async function assertSignInAllowed(ip: string, email: string): Promise<void> {
-  const { ip: byIp, account } = getLimiters();
+  const { ip: byIp, pair, account } = getLimiters();
   const { KEYPLANE_SIGNIN_IP_LIMIT, KEYPLANE_SIGNIN_ACCOUNT_LIMIT } = env();
-  const [ipState, accountState] = await Promise.all([byIp.get(ip), account.get(email)]);
+  const [ipState, pairState, accountState] = await Promise.all([
+    byIp.get(ip),
+    pair.get(pairKey(ip, email)),
+    account.get(email),
+  ]);
   for (const [state, limit] of [
     [ipState, KEYPLANE_SIGNIN_IP_LIMIT],
-    [accountState, KEYPLANE_SIGNIN_ACCOUNT_LIMIT],
+    [pairState, KEYPLANE_SIGNIN_ACCOUNT_LIMIT],
   ] as const) {
     if (state && state.consumedPoints >= limit) {
       throw new TooManyAttemptsError(Math.ceil(state.msBeforeNext / 1000));
     }
   }
+  const delay = accountDelayMs(accountState?.consumedPoints ?? 0);
+  if (delay > 0) await sleep(delay);
 }
 
 export async function recordFailedSignIn(ip: string, email: string): Promise<void> {
-  const { ip: byIp, account } = getLimiters();
+  const { ip: byIp, pair, account } = getLimiters();
   // consume() rejects once the limit is passed; the rejection is the expected outcome.
-  await Promise.allSettled([byIp.consume(ip), account.consume(email)]);
+  await Promise.allSettled([
+    byIp.consume(ip),
+    pair.consume(pairKey(ip, email)),
+    account.consume(email),
+  ]);
 }
 
-export async function recordSuccessfulSignIn(email: string): Promise<void> {
-  await getLimiters().account.delete(email);
+export async function recordSuccessfulSignIn(ip: string, email: string): Promise<void> {
+  const { pair, account } = getLimiters();
+  await Promise.all([pair.delete(pairKey(ip, email)), account.delete(email)]);
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import type { TenantContext } from "@/lib/auth/context";
 import { NotFoundError, ValidationError } from "@/lib/auth/errors";
+import { clientIpFrom } from "@/lib/auth/request-info";
 import { createKey, suspendKey } from "@/lib/keys/data";
 import { createKeySchema } from "@/lib/keys/schemas";
 import { authenticateV2 } from "./auth";
@@ -141,7 +142,7 @@ export async function handleCreateKeyV2(request: Request, requestId: string): Pr
       type: "ROOT_KEY",
       id: auth.rootKeyId,
       label: auth.name,
-      ip: request.headers.get("x-forwarded-for"),
+      ip: clientIpFrom(request.headers),
       userAgent: request.headers.get("user-agent"),
     },
   };

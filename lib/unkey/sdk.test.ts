@@ -1,3 +1,4 @@
+import { PEER_ADDRESS_HEADER } from "@/lib/net/client-address";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Unkey } from "@unkey/api";
@@ -35,7 +36,7 @@ beforeAll(async () => {
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers))
       if (typeof value === "string") headers.set(name, value);
-    headers.set("x-forwarded-for", "127.0.0.1");
+    headers.set(PEER_ADDRESS_HEADER, "127.0.0.1");
     const route = ROUTES[req.url ?? ""];
     const response = route
       ? await route(

@@ -1,8 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { type ApiReply, type ApiRequest, andThen, guarded, type Maybe } from "@/lib/api/exchange";
-import { countNotFound, notFoundRetryAfter } from "@/lib/api/not-found-limiter";
-import { clientIpFrom } from "@/lib/auth/request-info";
+import { countNotFound, VERIFY_OPTIONS } from "@/lib/api/not-found-limiter";
 import { MAX_KEY_LENGTH } from "@/lib/keys/format";
 import { VerifyUnavailableError, verifyKeyNow } from "@/lib/verify/engine";
 import { newRequestId } from "@/lib/verify/request-id";
@@ -81,15 +80,6 @@ function verifyKeyV2(request: ApiRequest, requestId: string): Maybe<ApiReply> {
   return andThen(authenticateV2From(request, requestId, "keys:verify"), (authenticated) => {
     if (!authenticated.ok) return authenticated.reply;
     const { auth } = authenticated;
-    const callerIp = clientIpFrom(request.headers);
-    const retryAfter = notFoundRetryAfter(auth.rootKeyId, callerIp);
-    if (retryAfter > 0)
-      return v2ErrorReply(
-        request,
-        requestId,
-        429,
-        "Too many unknown keys from this caller; try again later.",
-      );
     return andThen(readV2BodyFrom(request, requestId, verifyKeyV2Schema), (body) => {
       if (!body.ok) return body.reply;
       const { key, permissions, credits, ratelimits, tags } = body.data;
@@ -127,13 +117,19 @@ function verifyKeyV2(request: ApiRequest, requestId: string): Maybe<ApiReply> {
                 scopeQuery: scopeQuery?.ok ? scopeQuery.value : undefined,
                 // The contract charges 1 credit by default; keys without a budget ignore cost.
                 cost: credits?.cost ?? 1,
-                ip: callerIp,
+                // The contract sends no end-client address: the allowlist is checked
+                // against the calling service's own, resolved once for this request
+                // from the socket and the trusted proxies (lib/net/client-address.ts).
+                ip: request.clientAddress(),
                 tags,
               },
+              // No reported end-client address either, so unknown keys are counted per
+              // root key only (lib/api/not-found-limiter.ts).
               { tenantId: auth.tenantId, rootKeyId: auth.rootKeyId },
+              VERIFY_OPTIONS,
             ),
             (result) => {
-              if (result.code === "NOT_FOUND") countNotFound(auth.rootKeyId, callerIp);
+              if (result.code === "NOT_FOUND") countNotFound(auth.rootKeyId, undefined);
               return v2OkReply(requestId, toV2Data(result));
             },
           ),

@@ -68,12 +68,19 @@ export async function getKeyRecord(hash: string): Promise<KeyRecord | null> {
   return cached !== undefined ? cached : loadKeyRecordThroughCache(hash);
 }
 
-/** The record for a hash from the database, through the cache's single flight. */
-export function loadKeyRecordThroughCache(hash: string): Promise<KeyRecord | null> {
+/**
+ * The record for a hash from the database, through the cache's single flight. `lookup`
+ * is how the database is asked: one query per hash by default, or a batched lookup for
+ * callers over their unknown-key cap (see lib/verify/coalesced-lookup.ts).
+ */
+export function loadKeyRecordThroughCache(
+  hash: string,
+  lookup: (hash: string) => Promise<KeyRecord | null> = loadKeyRecord,
+): Promise<KeyRecord | null> {
   const pending = state.inFlight.get(hash);
   if (pending) return pending;
   const epoch = state.epoch;
-  const load = loadKeyRecord(hash).then(
+  const load = lookup(hash).then(
     (record) => {
       if (state.inFlight.get(hash) === load) state.inFlight.delete(hash);
       if (state.epoch === epoch) {

@@ -155,11 +155,24 @@ async function consumeAndReserveInStores(
   return found(reservation.status === "SUSPENDED" ? "SUSPENDED" : "REVOKED", [], null);
 }
 
+/** How the database is asked for a hash the cache does not hold. */
+export type KeyLookup = (hash: string) => Promise<KeyRecord | null>;
+
+export type VerifyOptions = {
+  now?: number;
+  /**
+   * Chooses the lookup for this caller's cache misses; asked only on a miss. Without
+   * it, one query per miss (lib/api/not-found-limiter.ts coalesces a flooding caller's).
+   */
+  lookupFor?: (ctx: VerifyContext) => KeyLookup;
+};
+
 function decide(
   input: VerifyInput,
   ctx: VerifyContext,
   now: number,
   requestId: string,
+  options: VerifyOptions,
 ): Decision | Promise<Decision> {
   const missing = { result: notFound(requestId), keyId: null, reservedCents: 0, persisted: false };
   const hash = hashKey(input.key);
@@ -185,10 +198,15 @@ function decide(
   const cached = cachedKeyRecord(hash);
   if (cached !== undefined) return decideFor(cached);
   if (parseKey(input.key) === null) return missing;
-  return loadKeyRecordThroughCache(hash).then(decideFor, (error: unknown) => {
-    throw new VerifyUnavailableError("cannot verify", { cause: error });
-  });
+  return loadKeyRecordThroughCache(hash, options.lookupFor?.(ctx)).then(
+    decideFor,
+    (error: unknown) => {
+      throw new VerifyUnavailableError("cannot verify", { cause: error });
+    },
+  );
 }
+
+const NO_OPTIONS: VerifyOptions = {};
 
 /**
  * Verifies a key for the tenant of the calling root key (PRODUCT §4.1, in its check
@@ -198,7 +216,7 @@ function decide(
 export async function verifyKey(
   input: VerifyInput,
   ctx: VerifyContext,
-  options: { now?: number } = {},
+  options: VerifyOptions = {},
 ): Promise<VerifyResult> {
   return verifyKeyNow(input, ctx, options);
 }
@@ -211,7 +229,7 @@ export async function verifyKey(
 export function verifyKeyNow(
   input: VerifyInput,
   ctx: VerifyContext,
-  options: { now?: number } = {},
+  options: VerifyOptions = NO_OPTIONS,
 ): VerifyResult | Promise<VerifyResult> {
   const started = performance.now();
   const now = options.now ?? Date.now();
@@ -237,6 +255,6 @@ export function verifyKeyNow(
     });
     return decision.result;
   };
-  const decision = decide(input, ctx, now, requestId);
+  const decision = decide(input, ctx, now, requestId, options);
   return decision instanceof Promise ? decision.then(record) : record(decision);
 }

@@ -35,7 +35,7 @@ export type KeyRecord = {
   hasScope: (required: string) => boolean;
 };
 
-const keySelect = {
+export const keySelect = {
   id: true,
   tenantId: true,
   name: true,
@@ -55,7 +55,7 @@ const keySelect = {
   metadata: true,
 } as const;
 
-type KeyRow = {
+export type KeyRow = {
   id: string;
   tenantId: string;
   name: string;
@@ -111,7 +111,7 @@ export function toKeyRecord(row: KeyRow, graceEndsAt: Date | null): KeyRecord {
   };
 }
 
-const KEY_COLUMNS = [
+export const KEY_COLUMNS = [
   `k."id"`,
   `k."tenantId"`,
   `k."name"`,

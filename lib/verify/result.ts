@@ -32,7 +32,15 @@ export type VerifyInput = {
   tags?: readonly string[];
 };
 
-export type VerifyContext = { tenantId: string; rootKeyId: string };
+export type VerifyContext = {
+  tenantId: string;
+  rootKeyId: string;
+  /**
+   * The end client's address as the caller reported it (the verify body's `ip`), which
+   * scopes the unknown-key cap within the root key; never the transport address.
+   */
+  reportedIp?: string;
+};
 
 export type BudgetState = { limitCents: number; remainingCents: number; period: BudgetPeriod };
 export type RateLimitState = { window: string; limit: number; remaining: number; resetAt: string };

@@ -1,3 +1,4 @@
+import { PEER_ADDRESS_HEADER } from "@/lib/net/client-address";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { createRootKey } from "@/lib/rootkeys/data";
@@ -42,7 +43,7 @@ function request(
 ) {
   const headers: Record<string, string> = {
     "content-type": "application/json",
-    "x-forwarded-for": "198.51.100.20",
+    [PEER_ADDRESS_HEADER]: "198.51.100.20",
   };
   if (init.token) headers.authorization = `Bearer ${init.token}`;
   const body = init.raw ?? (init.body === undefined ? undefined : JSON.stringify(init.body));
