@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { multiLineText, recordId, singleLineText } from "@/lib/validation/text";
 import { recordAudit } from "@/lib/audit/write";
 import { assertCan, type TenantContext } from "@/lib/auth/context";
 import { NotFoundError, ValidationError } from "@/lib/auth/errors";
@@ -14,8 +15,7 @@ import { isValidScopeName, SCOPE_MAX_LENGTH } from "@/lib/verify/scopes";
 
 const SCOPE_NOT_FOUND = "Scope not found.";
 
-const scopeNameSchema = z
-  .string({ error: "Name the scope." })
+const scopeNameSchema = singleLineText({ error: "Name the scope." })
   .trim()
   .min(1, { error: "Name the scope.", abort: true })
   .max(SCOPE_MAX_LENGTH, { error: `Use at most ${SCOPE_MAX_LENGTH} characters.`, abort: true })
@@ -26,14 +26,12 @@ const scopeNameSchema = z
 
 const scopeDescriptionSchema = z.preprocess(
   (value) => (value === null || value === undefined ? "" : value),
-  z.string({ error: "Describe the scope in text." }).trim().max(200, "Use at most 200 characters."),
+  multiLineText({ error: "Describe the scope in text." })
+    .trim()
+    .max(200, "Use at most 200 characters."),
 );
 
-const scopeIdField = z
-  .string({ error: "Choose a scope." })
-  .trim()
-  .min(1, "Choose a scope.")
-  .max(64);
+const scopeIdField = recordId("Choose a scope.");
 
 export const addScopeSchema = z.object({
   name: scopeNameSchema,

@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { singleLineText } from "@/lib/validation/text";
 import { recordAudit } from "@/lib/audit/write";
 import { assertCan, type TenantContext } from "@/lib/auth/context";
 import { NotFoundError, ValidationError } from "@/lib/auth/errors";
@@ -26,8 +27,7 @@ const daysField = positiveIntField(MAX_EXPIRY_DAYS, `Use at most ${MAX_EXPIRY_DA
  * wins when ticked).
  */
 export const updateTenantSettingsSchema = z.object({
-  keyPrefix: z
-    .string({ error: "Enter a key prefix." })
+  keyPrefix: singleLineText({ error: "Enter a key prefix." })
     .trim()
     .refine(isValidKeyPrefix, "Use 1–16 letters, digits or underscores, such as acme_live.")
     .optional(),
