@@ -26,6 +26,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import v8 from "node:v8";
+import { refuseOversizedAction } from "./lib/action-body-limit.mjs";
 import { ROOT } from "./lib/next-app.mjs";
 
 process.env.NODE_ENV = "production";
@@ -190,6 +191,7 @@ async function main() {
       const entry = fastEntry(query === -1 ? req.url : req.url.slice(0, query));
       if (entry) return serveFast(entry, req, res);
     }
+    if (refuseOversizedAction(req, res)) return;
     handle(req, res).catch((error) => {
       console.error(`Failed to handle request for ${req.url}`, error);
       if (!res.headersSent) {
