@@ -1,11 +1,11 @@
 import { z } from "zod";
+import { multiLineText, recordId, singleLineText } from "@/lib/validation/text";
 import {
   isValidResourcePattern,
   parseEndpointPattern,
   RESOURCE_MAX_LENGTH,
 } from "@/lib/verify/endpoints";
 import { parseCidr } from "@/lib/verify/ip";
-import { multiLineText, recordId, singleLineText } from "@/lib/validation/text";
 import { isValidScopeGrant, SCOPE_MAX_LENGTH } from "@/lib/verify/scopes";
 import {
   budgetCentsField,

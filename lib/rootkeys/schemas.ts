@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { recordId, singleLineText } from "@/lib/validation/text";
 import { toList } from "@/lib/keys/schema-fields";
+import { recordId, singleLineText } from "@/lib/validation/text";
 
 // Forms for root keys (tenant settings, owners only). Pure, so forms can import it.
 

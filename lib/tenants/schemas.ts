@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { recordId, singleLineText } from "@/lib/validation/text";
 import { emailSchema, newPasswordSchema } from "@/lib/auth/schemas";
+import { recordId, singleLineText } from "@/lib/validation/text";
 
 export const roleSchema = z.enum(["OWNER", "ADMIN", "VIEWER"], { error: "Choose a role." });
 

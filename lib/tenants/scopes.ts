@@ -1,12 +1,12 @@
 import "server-only";
 import { z } from "zod";
-import { multiLineText, recordId, singleLineText } from "@/lib/validation/text";
 import { recordAudit } from "@/lib/audit/write";
 import { assertCan, type TenantContext } from "@/lib/auth/context";
 import { NotFoundError, ValidationError } from "@/lib/auth/errors";
 import { db } from "@/lib/db";
 import { isUniqueViolation } from "@/lib/db/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { multiLineText, recordId, singleLineText } from "@/lib/validation/text";
 import { isValidScopeName, SCOPE_MAX_LENGTH } from "@/lib/verify/scopes";
 
 // The tenant's scope catalog. Keys may only be granted scopes from it (checked when a key

@@ -1,6 +1,5 @@
 import "server-only";
 import { z } from "zod";
-import { singleLineText } from "@/lib/validation/text";
 import { recordAudit } from "@/lib/audit/write";
 import { assertCan, type TenantContext } from "@/lib/auth/context";
 import { NotFoundError, ValidationError } from "@/lib/auth/errors";
@@ -8,6 +7,7 @@ import { db } from "@/lib/db";
 import { MAX_EXPIRY_DAYS } from "@/lib/keys/expiry";
 import { isValidKeyPrefix } from "@/lib/keys/format";
 import { flagField, positiveIntField } from "@/lib/keys/schema-fields";
+import { singleLineText } from "@/lib/validation/text";
 
 // Tenant-wide key settings: the prefix of new keys and the expiry policies. Owners only.
 

@@ -4,11 +4,11 @@ import { type ApiReply, type ApiRequest, andThen, guarded, type Maybe } from "@/
 import { countNotFound, notFoundRetryAfter } from "@/lib/api/not-found-limiter";
 import { clientIpFrom } from "@/lib/auth/request-info";
 import { MAX_KEY_LENGTH } from "@/lib/keys/format";
+import { singleLineText } from "@/lib/validation/text";
 import { VerifyUnavailableError, verifyKeyNow } from "@/lib/verify/engine";
 import { newRequestId } from "@/lib/verify/request-id";
 import type { VerifyCode, VerifyResult } from "@/lib/verify/result";
 import { PERMISSION_QUERY_MAX_LENGTH, parsePermissionQuery } from "@/lib/verify/scopes";
-import { singleLineText } from "@/lib/validation/text";
 import { WINDOW_MS } from "@/lib/verify/windows";
 import { authenticateV2From } from "./auth";
 import { readV2BodyFrom } from "./body";

@@ -1,6 +1,5 @@
 import "server-only";
 import { z } from "zod";
-import { recordId } from "@/lib/validation/text";
 import {
   budgetSeriesLong,
   costSeries,
@@ -20,6 +19,7 @@ import {
   topKeys,
 } from "@/lib/usage/analytics";
 import type { UsageRange } from "@/lib/usage/analytics-types";
+import { recordId } from "@/lib/validation/text";
 import { EXPORT_CHARTS, type ExportChart } from "../_components/usage-links";
 
 export type CsvExport =
