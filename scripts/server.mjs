@@ -26,6 +26,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import v8 from "node:v8";
+import { refuseOversizedAction } from "./lib/action-body-limit.mjs";
 import { ROOT } from "./lib/next-app.mjs";
 import { setPeerAddress } from "./lib/peer-address.mjs";
 
@@ -207,6 +208,7 @@ async function main() {
     // The client's address: Next.js's routes learn the socket's peer from this header
     // alone (scripts/lib/peer-address.mjs); the fast path above reads the socket.
     setPeerAddress(req);
+    if (refuseOversizedAction(req, res)) return;
     handle(req, res).catch((error) => {
       console.error(`Failed to handle request for ${req.url}`, error);
       if (!res.headersSent) {

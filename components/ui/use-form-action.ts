@@ -1,8 +1,15 @@
 "use client";
 
-import { type FormEvent, startTransition, useActionState, useEffect, useEffectEvent } from "react";
+import {
+  type FormEvent,
+  startTransition,
+  useActionState,
+  useEffect,
+  useEffectEvent,
+  useMemo,
+} from "react";
 import { toast } from "sonner";
-import { type ActionState, fieldErrorsOf, IDLE } from "@/lib/auth/action-state";
+import { type ActionState, fieldErrorsOf, IDLE, withFormSizeError } from "@/lib/auth/action-state";
 
 type Action<T, P> = (previous: ActionState<T>, payload: P) => Promise<ActionState<T>>;
 
@@ -13,6 +20,7 @@ type Action<T, P> = (previous: ActionState<T>, payload: P) => Promise<ActionStat
  *   because React resets a form after its action runs, and a person who just got
  *   "Use 1–16 letters…" next to the field should still see what they typed. `formAction`
  *   stays on the form, so it also works before the page has hydrated.
+ * - a form too large to send is an error message on the form, not a crashed page;
  * - success toasts (and, for row buttons that have no room for a message, error toasts);
  * - `onSuccess` / `onSettled`, called once per result, to reset a form or close an editor.
  */
@@ -25,7 +33,10 @@ export function useFormAction<T, P = FormData>(
     onSettled?: () => void;
   } = {},
 ) {
-  const [state, formAction, pending] = useActionState<ActionState<T>, P>(action, IDLE);
+  const [state, formAction, pending] = useActionState<ActionState<T>, P>(
+    useMemo(() => withFormSizeError(action), [action]),
+    IDLE,
+  );
   // An effect event reads the latest options without making them a dependency: the
   // effect below must fire once per result, not once per render.
   const onResult = useEffectEvent((result: ActionState<T>) => {

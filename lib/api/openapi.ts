@@ -62,7 +62,7 @@ const errors = (...statuses: number[]) =>
       {
         description:
           {
-            400: "Malformed JSON, a wrong field (named in the message), or a body over 16 KB",
+            400: "Malformed JSON, a wrong field or parameter (named in the message), or a body over 16 KB",
             401: "Missing, unknown or revoked root key",
             403: "The root key lacks the permission",
             404: "No such key in this tenant",
@@ -146,7 +146,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           "overBudget80",
           "unusedForDays",
         ].map((name) => ({ name, in: "query", required: false, schema: { type: "string" } })),
-        responses: { "200": ok("A page of keys"), ...errors(401, 403, 503) },
+        responses: { "200": ok("A page of keys"), ...errors(400, 401, 403, 503) },
       },
       post: {
         summary: "Create a key",
@@ -170,7 +170,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         summary: "Get a key",
         security: [{ rootKey: ["keys:read"] }],
         parameters: [keyIdParameter],
-        responses: { "200": ok("The key", keyResponse), ...errors(401, 403, 404, 503) },
+        responses: { "200": ok("The key", keyResponse), ...errors(400, 401, 403, 404, 503) },
       },
       patch: {
         summary: "Update a key",
@@ -215,7 +215,10 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         summary: "Suspend a key",
         security: [{ rootKey: ["keys:write"] }],
         parameters: [keyIdParameter],
-        responses: { "200": ok("The suspended key", keyResponse), ...errors(401, 403, 404, 503) },
+        responses: {
+          "200": ok("The suspended key", keyResponse),
+          ...errors(400, 401, 403, 404, 503),
+        },
       },
     },
     "/api/v1/keys/{keyId}/reactivate": {
@@ -223,7 +226,10 @@ export function buildOpenApiDocument(): Record<string, unknown> {
         summary: "Reactivate a suspended key",
         security: [{ rootKey: ["keys:write"] }],
         parameters: [keyIdParameter],
-        responses: { "200": ok("The reactivated key", keyResponse), ...errors(401, 403, 404, 503) },
+        responses: {
+          "200": ok("The reactivated key", keyResponse),
+          ...errors(400, 401, 403, 404, 503),
+        },
       },
     },
   };

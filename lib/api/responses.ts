@@ -52,6 +52,11 @@ export function zodErrorReply(error: z.ZodError): ApiReply {
     const path = issue.path.map(String).join(".") || "body";
     fields[path] = [...(fields[path] ?? []), issue.message];
   }
+  return fieldErrorsReply(fields);
+}
+
+/** A 400 for wrong fields, each with its messages: "q: …; keyId: …". */
+export function fieldErrorsReply(fields: Record<string, string[]>): ApiReply {
   const message = Object.entries(fields)
     .map(([field, messages]) => `${field}: ${messages.join(" ")}`)
     .join("; ");
@@ -73,4 +78,8 @@ export function apiError(
 
 export function zodError(error: z.ZodError): Response {
   return toResponse(zodErrorReply(error));
+}
+
+export function fieldErrors(fields: Record<string, string[]>): Response {
+  return toResponse(fieldErrorsReply(fields));
 }

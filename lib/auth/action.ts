@@ -2,6 +2,7 @@ import "server-only";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { RECORD_ID_PATTERN } from "@/lib/validation/text";
 import type { ActionState, FieldErrors } from "./action-state";
 import { assertCan, type TenantContext } from "./context";
 import { ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from "./errors";
@@ -80,6 +81,12 @@ export function tenantAction<S extends z.ZodType, T = undefined>(
     try {
       const raw = payloadToObject(payload);
       const slug = typeof raw.tenant === "string" ? raw.tenant : "";
+      // A slug has a record id's shape; anything else names no tenant and must not
+      // reach the database (a NUL there is an error, not a miss).
+      if (!RECORD_ID_PATTERN.test(slug)) {
+        const message = "Choose an organization.";
+        return { status: "error", message, fieldErrors: { tenant: [message] } };
+      }
       ctx = await loadTenantContext(slug);
       assertCan(ctx, config.permission);
       const parsed = config.schema.safeParse(raw);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { singleLineText } from "@/lib/validation/text";
 import { isValidScopeGrant } from "@/lib/verify/scopes";
 
 // The keys table's state lives in the URL. Anything in a URL can be hand-edited or stale,
@@ -45,40 +46,56 @@ const dayCount = z.preprocess(
   z.coerce.number().int().min(1).max(MAX_DAYS_FILTER).optional(),
 );
 
+/**
+ * Each parameter as it must be when present. The dashboard's table falls back to the
+ * default for a bad one (below); the API refuses it, naming it (listKeysQueryProblems).
+ */
+const listKeysQueryFields = {
+  page: z.preprocess(first, z.coerce.number().int().min(1).max(1_000_000)),
+  pageSize: z.preprocess(
+    first,
+    z.coerce
+      .number()
+      .refine((n): n is PageSize => (PAGE_SIZES as readonly number[]).includes(n), {
+        message: `Use one of ${PAGE_SIZES.join(", ")}.`,
+      })
+      .transform((n) => n as PageSize),
+  ),
+  sort: z.preprocess(first, z.enum(KEY_SORTS)),
+  dir: z.preprocess(first, z.enum(SORT_DIRECTIONS)),
+  q: z.preprocess(
+    optionalText,
+    singleLineText().max(200, "Use at most 200 characters.").transform(toKeySearchText).optional(),
+  ),
+  status: z.preprocess(optionalText, z.enum(KEY_STATUS_FILTERS).optional()),
+  tag: z.preprocess((value) => {
+    const v = optionalText(value);
+    return typeof v === "string" ? v.toLowerCase() : v;
+  }, z.string().regex(TAG_FILTER, "Use 1–40 lower-case letters, digits, or _ . : -").optional()),
+  scope: z.preprocess(
+    optionalText,
+    z.string().refine(isValidScopeGrant, "Not a valid scope name.").optional(),
+  ),
+  expiringWithinDays: dayCount,
+  overBudget80: z.preprocess((value) => {
+    const v = first(value);
+    return v === "1" || v === "true" || v === "on" || v === true;
+  }, z.boolean()),
+  unusedForDays: dayCount,
+};
+
 const listKeysQueryObject = z.object({
-  page: z.preprocess(first, z.coerce.number().int().min(1).max(1_000_000)).catch(1),
-  pageSize: z
-    .preprocess(
-      first,
-      z.coerce
-        .number()
-        .refine((n): n is PageSize => (PAGE_SIZES as readonly number[]).includes(n))
-        .transform((n) => n as PageSize),
-    )
-    .catch(50 as PageSize),
-  sort: z.preprocess(first, z.enum(KEY_SORTS)).catch("createdAt"),
-  dir: z.preprocess(first, z.enum(SORT_DIRECTIONS)).catch("desc"),
-  q: z
-    .preprocess(optionalText, z.string().max(200).transform(toKeySearchText).optional())
-    .catch(undefined),
-  status: z.preprocess(optionalText, z.enum(KEY_STATUS_FILTERS).optional()).catch(undefined),
-  tag: z
-    .preprocess((value) => {
-      const v = optionalText(value);
-      return typeof v === "string" ? v.toLowerCase() : v;
-    }, z.string().regex(TAG_FILTER).optional())
-    .catch(undefined),
-  scope: z
-    .preprocess(optionalText, z.string().refine(isValidScopeGrant).optional())
-    .catch(undefined),
-  expiringWithinDays: dayCount.catch(undefined),
-  overBudget80: z
-    .preprocess((value) => {
-      const v = first(value);
-      return v === "1" || v === "true" || v === "on" || v === true;
-    }, z.boolean())
-    .catch(false),
-  unusedForDays: dayCount.catch(undefined),
+  page: listKeysQueryFields.page.catch(1),
+  pageSize: listKeysQueryFields.pageSize.catch(50 as PageSize),
+  sort: listKeysQueryFields.sort.catch("createdAt"),
+  dir: listKeysQueryFields.dir.catch("desc"),
+  q: listKeysQueryFields.q.catch(undefined),
+  status: listKeysQueryFields.status.catch(undefined),
+  tag: listKeysQueryFields.tag.catch(undefined),
+  scope: listKeysQueryFields.scope.catch(undefined),
+  expiringWithinDays: listKeysQueryFields.expiringWithinDays.catch(undefined),
+  overBudget80: listKeysQueryFields.overBudget80.catch(false),
+  unusedForDays: listKeysQueryFields.unusedForDays.catch(undefined),
 });
 
 /** Anything that is not an object (a missing searchParams, say) reads as "all defaults". */
@@ -97,6 +114,21 @@ export function parseListKeysQuery(
 ): ListKeysQuery {
   const record = params instanceof URLSearchParams ? Object.fromEntries(params) : (params ?? {});
   return listKeysQuerySchema.parse(record);
+}
+
+/**
+ * What is wrong with each parameter that is present but invalid, by name (empty when all
+ * are fine). Unknown parameters are not this query's business and are left alone.
+ */
+export function listKeysQueryProblems(params: URLSearchParams): Record<string, string[]> {
+  const problems: Record<string, string[]> = {};
+  for (const [name, schema] of Object.entries(listKeysQueryFields)) {
+    const values = params.getAll(name);
+    if (values.length === 0) continue;
+    const parsed = (schema as z.ZodType).safeParse(values.length === 1 ? values[0] : values);
+    if (!parsed.success) problems[name] = parsed.error.issues.map((issue) => issue.message);
+  }
+  return problems;
 }
 
 const DEFAULTS: ListKeysQuery = listKeysQuerySchema.parse({});

@@ -1,18 +1,13 @@
 import { z } from "zod";
+import { JSON_MAX_DEPTH, type JsonObject, jsonValueProblem } from "@/lib/validation/json";
+import { singleLineText } from "@/lib/validation/text";
 import { MAX_EXPIRY_DAYS, parseExpiryInput } from "./expiry";
 
 // Building blocks for the key forms. Values arrive from FormData as strings (or from a
 // JSON body as numbers and arrays), so every field accepts both and normalises them.
 // Pure: the same schemas validate in the browser and again in the server action.
 
-export type JsonValue =
-  | string
-  | number
-  | boolean
-  | null
-  | JsonValue[]
-  | { [key: string]: JsonValue };
-export type JsonObject = { [key: string]: JsonValue };
+export type { JsonObject, JsonValue } from "@/lib/validation/json";
 
 export const RATE_LIMIT_MAX = 1_000_000_000;
 /** The budget columns are 32-bit integers. */
@@ -52,8 +47,7 @@ type EntryCheck = (entry: string) => { ok: true; value: string } | { ok: false; 
 
 /** A list entry that is checked (and possibly rewritten) by `check`. */
 export function entry(check: EntryCheck, maxLength = 256) {
-  return z
-    .string({ error: "Each entry must be text." })
+  return singleLineText({ error: "Each entry must be text." })
     .max(maxLength, `Entries can be at most ${maxLength} characters.`)
     .transform((value, ctx) => {
       const result = check(value);
@@ -129,7 +123,7 @@ function emptyToUndefined(value: unknown): unknown {
 export const expiresAtField = z.preprocess(
   emptyToUndefined,
   z
-    .union([z.date(), z.string().max(40)], { error: "Enter a date such as 2026-12-31." })
+    .union([z.date(), singleLineText().max(40)], { error: "Enter a date such as 2026-12-31." })
     .transform((value, ctx) => {
       const date = typeof value === "string" ? parseExpiryInput(value) : value;
       if (date === null || Number.isNaN(date.getTime())) {
@@ -190,17 +184,21 @@ export const metadataField = z.unknown().transform((value, ctx): JsonObject | nu
     });
     return z.NEVER;
   }
-  let serialized: string;
-  try {
-    serialized = JSON.stringify(parsed);
-  } catch {
-    ctx.addIssue({ code: "custom", message: "Metadata must be valid JSON." });
+  // Checked before serialising: the walk stops at the first problem and at the limits,
+  // and its bound on depth is what keeps a deeply nested value from every later reader.
+  const problem = jsonValueProblem(parsed, {
+    maxDepth: JSON_MAX_DEPTH,
+    maxSize: METADATA_MAX_BYTES * 4,
+  });
+  if (problem) {
+    ctx.addIssue({ code: "custom", message: `Metadata${problem}` });
     return z.NEVER;
   }
+  const serialized = JSON.stringify(parsed);
   if (byteLength(serialized) > METADATA_MAX_BYTES) {
     ctx.addIssue({ code: "custom", message: "Metadata must be at most 4 KB." });
     return z.NEVER;
   }
-  // A round trip drops anything JSON cannot hold (undefined values, functions).
+  // A round trip gives the stored value a plain shape of its own (no shared references).
   return JSON.parse(serialized) as JsonObject;
 });

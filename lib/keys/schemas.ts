@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { multiLineText, recordId, singleLineText } from "@/lib/validation/text";
 import {
   isValidResourcePattern,
   parseEndpointPattern,
@@ -40,15 +41,16 @@ export const MAX_SCOPES_PER_KEY = 100;
 export const MAX_LIST_ENTRIES = 100;
 export const MAX_BULK_KEYS = 500;
 
-const nameField = z
-  .string({ error: "Name the key." })
+const nameField = singleLineText({ error: "Name the key." })
   .trim()
   .min(1, "Name the key.")
   .max(100, "Use at most 100 characters.");
 
 const descriptionField = z.preprocess(
   (value) => (value === null ? "" : value),
-  z.string({ error: "Describe the key in text." }).trim().max(500, "Use at most 500 characters."),
+  multiLineText({ error: "Describe the key in text." })
+    .trim()
+    .max(500, "Use at most 500 characters."),
 );
 
 const tagEntry = entry((value) => {
@@ -97,11 +99,7 @@ const resourceEntry = entry(
 
 const rateLimitField = positiveIntField(RATE_LIMIT_MAX, "Use at most 1,000,000,000.");
 
-export const keyIdField = z
-  .string({ error: "Choose a key." })
-  .trim()
-  .min(1, "Choose a key.")
-  .max(64, "Choose a key.");
+export const keyIdField = recordId("Choose a key.");
 
 /** The settings fields a key has; create and update share them. */
 const keySettingsFields = {
@@ -173,8 +171,7 @@ export const updateKeySchema = z
   });
 export type UpdateKeyInput = z.output<typeof updateKeySchema>;
 
-const reasonField = z
-  .string({ error: "Say why the key is revoked." })
+const reasonField = multiLineText({ error: "Say why the key is revoked." })
   .trim()
   .min(1, "Say why the key is revoked.")
   .max(500, "Use at most 500 characters.");

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { toList } from "@/lib/keys/schema-fields";
+import { recordId, singleLineText } from "@/lib/validation/text";
 
 // Forms for root keys (tenant settings, owners only). Pure, so forms can import it.
 
@@ -23,8 +24,7 @@ export function isRootKeyPermission(value: string): value is RootKeyPermission {
 }
 
 export const createRootKeySchema = z.object({
-  name: z
-    .string({ error: "Name the root key." })
+  name: singleLineText({ error: "Name the root key." })
     .trim()
     .min(1, "Name the root key.")
     .max(100, "Use at most 100 characters."),
@@ -45,9 +45,5 @@ export const createRootKeySchema = z.object({
 export type CreateRootKeyInput = z.output<typeof createRootKeySchema>;
 
 export const rootKeyIdSchema = z.object({
-  rootKeyId: z
-    .string({ error: "Choose a root key." })
-    .trim()
-    .min(1, "Choose a root key.")
-    .max(64, "Choose a root key."),
+  rootKeyId: recordId("Choose a root key."),
 });

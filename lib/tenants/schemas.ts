@@ -1,22 +1,20 @@
 import { z } from "zod";
 import { emailSchema, newPasswordSchema } from "@/lib/auth/schemas";
+import { recordId, singleLineText } from "@/lib/validation/text";
 
 export const roleSchema = z.enum(["OWNER", "ADMIN", "VIEWER"], { error: "Choose a role." });
 
-export const tenantNameSchema = z
-  .string({ error: "Name your organization." })
+export const tenantNameSchema = singleLineText({ error: "Name your organization." })
   .trim()
   .min(2, "Use at least 2 characters.")
   .max(64, "Use at most 64 characters.");
 
-const personNameSchema = z
-  .string({ error: "Enter your name." })
+const personNameSchema = singleLineText({ error: "Enter your name." })
   .trim()
   .min(1, "Enter your name.")
   .max(100, "Use at most 100 characters.");
 
-const inviteTokenSchema = z
-  .string()
+const inviteTokenSchema = singleLineText()
   .trim()
   .min(20)
   .max(100)
@@ -27,7 +25,7 @@ export const signUpSchema = z
     name: personNameSchema,
     email: emailSchema,
     password: newPasswordSchema,
-    organization: z.string().trim().max(64).optional().default(""),
+    organization: singleLineText().trim().max(64).optional().default(""),
     invite: z
       .union([inviteTokenSchema, z.literal("")])
       .optional()
@@ -63,11 +61,15 @@ export const inviteMemberSchema = z.object({
 });
 export type InviteMemberInput = z.output<typeof inviteMemberSchema>;
 
+const membershipIdField = recordId("Choose a member.");
+
 export const changeRoleSchema = z.object({
-  membershipId: z.string().min(1).max(64),
+  membershipId: membershipIdField,
   role: roleSchema,
 });
 
-export const membershipIdSchema = z.object({ membershipId: z.string().min(1).max(64) });
-export const invitationIdSchema = z.object({ invitationId: z.string().min(1).max(64) });
+export const membershipIdSchema = z.object({ membershipId: membershipIdField });
+export const invitationIdSchema = z.object({
+  invitationId: recordId("Choose an invitation."),
+});
 export const acceptInvitationSchema = z.object({ token: inviteTokenSchema });

@@ -6,6 +6,7 @@ import { NotFoundError, ValidationError } from "@/lib/auth/errors";
 import { db } from "@/lib/db";
 import { isUniqueViolation } from "@/lib/db/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { multiLineText, recordId, singleLineText } from "@/lib/validation/text";
 import { isValidScopeName, SCOPE_MAX_LENGTH } from "@/lib/verify/scopes";
 
 // The tenant's scope catalog. Keys may only be granted scopes from it (checked when a key
@@ -14,8 +15,7 @@ import { isValidScopeName, SCOPE_MAX_LENGTH } from "@/lib/verify/scopes";
 
 const SCOPE_NOT_FOUND = "Scope not found.";
 
-const scopeNameSchema = z
-  .string({ error: "Name the scope." })
+const scopeNameSchema = singleLineText({ error: "Name the scope." })
   .trim()
   .min(1, { error: "Name the scope.", abort: true })
   .max(SCOPE_MAX_LENGTH, { error: `Use at most ${SCOPE_MAX_LENGTH} characters.`, abort: true })
@@ -26,14 +26,12 @@ const scopeNameSchema = z
 
 const scopeDescriptionSchema = z.preprocess(
   (value) => (value === null || value === undefined ? "" : value),
-  z.string({ error: "Describe the scope in text." }).trim().max(200, "Use at most 200 characters."),
+  multiLineText({ error: "Describe the scope in text." })
+    .trim()
+    .max(200, "Use at most 200 characters."),
 );
 
-const scopeIdField = z
-  .string({ error: "Choose a scope." })
-  .trim()
-  .min(1, "Choose a scope.")
-  .max(64);
+const scopeIdField = recordId("Choose a scope.");
 
 export const addScopeSchema = z.object({
   name: scopeNameSchema,

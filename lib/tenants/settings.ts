@@ -7,6 +7,7 @@ import { db } from "@/lib/db";
 import { MAX_EXPIRY_DAYS } from "@/lib/keys/expiry";
 import { isValidKeyPrefix } from "@/lib/keys/format";
 import { flagField, positiveIntField } from "@/lib/keys/schema-fields";
+import { singleLineText } from "@/lib/validation/text";
 
 // Tenant-wide key settings: the prefix of new keys and the expiry policies. Owners only.
 
@@ -26,8 +27,7 @@ const daysField = positiveIntField(MAX_EXPIRY_DAYS, `Use at most ${MAX_EXPIRY_DA
  * wins when ticked).
  */
 export const updateTenantSettingsSchema = z.object({
-  keyPrefix: z
-    .string({ error: "Enter a key prefix." })
+  keyPrefix: singleLineText({ error: "Enter a key prefix." })
     .trim()
     .refine(isValidKeyPrefix, "Use 1–16 letters, digits or underscores, such as acme_live.")
     .optional(),

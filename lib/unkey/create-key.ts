@@ -5,6 +5,8 @@ import { NotFoundError, ValidationError } from "@/lib/auth/errors";
 import { clientIpFrom } from "@/lib/auth/request-info";
 import { createKey, suspendKey } from "@/lib/keys/data";
 import { createKeySchema } from "@/lib/keys/schemas";
+import { safeJsonObject } from "@/lib/validation/json";
+import { singleLineText } from "@/lib/validation/text";
 import { authenticateV2 } from "./auth";
 import { readV2Body } from "./body";
 import { v2Error, v2Ok } from "./envelope";
@@ -22,19 +24,22 @@ const DURATIONS: Record<number, "rateLimitPerMinute" | "rateLimitPerHour" | "rat
   86400000: "rateLimitPerDay",
 };
 
+// Every string is checked as text (lib/validation/text.ts) here, so that a 400 names the
+// field as the caller sent it (`body.externalId`, `body.meta`) rather than the Keyplane
+// field it would have become.
 export const createKeyV2Schema = z.object({
-  apiId: z.string().min(1).max(64),
+  apiId: singleLineText().min(1).max(64),
   prefix: z
     .string()
     .max(16)
     .regex(/^[A-Za-z0-9_]*$/)
     .optional(),
-  name: z.string().max(100).optional(),
+  name: singleLineText().max(100).optional(),
   byteLength: z.number().int().min(16).max(255).optional(),
-  externalId: z.string().max(256).optional(),
-  meta: z.record(z.string(), z.unknown()).optional(),
-  roles: z.array(z.string()).optional(),
-  permissions: z.array(z.string()).max(100).optional(),
+  externalId: singleLineText().max(256).optional(),
+  meta: safeJsonObject("meta").optional(),
+  roles: z.array(singleLineText().max(256)).max(100).optional(),
+  permissions: z.array(singleLineText().max(256)).max(100).optional(),
   expires: z.number().int().optional(),
   credits: z
     .object({
@@ -51,7 +56,7 @@ export const createKeyV2Schema = z.object({
   ratelimits: z
     .array(
       z.object({
-        name: z.string().min(1),
+        name: singleLineText().min(1).max(64),
         limit: z.number().int().min(1),
         duration: z.number().int().min(1000),
         autoApply: z.boolean().optional(),
@@ -108,6 +113,27 @@ function toKeyplaneInput(
   return { ok: true, value };
 }
 
+/**
+ * The v2 field a Keyplane field came from, so an error names what the caller sent:
+ * `permissions` became `scopes`, `meta` and `externalId` became `metadata`, `expires`
+ * became `expiresAt`, `credits` the budget, `ratelimits` the rate limits and `apiId` a tag.
+ */
+function v2Path(path: string[]): string[] {
+  const [field, ...rest] = path;
+  const renamed: Record<string, string> = {
+    scopes: "permissions",
+    metadata: "meta",
+    expiresAt: "expires",
+    budgetCents: "credits",
+    budgetPeriod: "credits",
+    rateLimitPerMinute: "ratelimits",
+    rateLimitPerHour: "ratelimits",
+    rateLimitPerDay: "ratelimits",
+    tags: "apiId",
+  };
+  return field !== undefined && renamed[field] ? [renamed[field], ...rest] : path;
+}
+
 export async function handleCreateKeyV2(request: Request, requestId: string): Promise<Response> {
   const authenticated = await authenticateV2(request, requestId, "keys:write");
   if (!authenticated.ok) return authenticated.response;
@@ -122,7 +148,7 @@ export async function handleCreateKeyV2(request: Request, requestId: string): Pr
   const parsed = createKeySchema.safeParse(mapped.value);
   if (!parsed.success) {
     const errors = parsed.error.issues.map((issue) => ({
-      location: ["body", ...issue.path.map(String)].join("."),
+      location: ["body", ...v2Path(issue.path.map(String))].join("."),
       message: issue.message,
     }));
     return v2Error(

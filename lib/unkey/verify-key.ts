@@ -3,6 +3,7 @@ import { z } from "zod";
 import { type ApiReply, type ApiRequest, andThen, guarded, type Maybe } from "@/lib/api/exchange";
 import { countNotFound, VERIFY_OPTIONS } from "@/lib/api/not-found-limiter";
 import { MAX_KEY_LENGTH } from "@/lib/keys/format";
+import { singleLineText } from "@/lib/validation/text";
 import { VerifyUnavailableError, verifyKeyNow } from "@/lib/verify/engine";
 import { newRequestId } from "@/lib/verify/request-id";
 import type { VerifyCode, VerifyResult } from "@/lib/verify/result";
@@ -19,14 +20,14 @@ import { v2ErrorReply, v2OkReply } from "./envelope";
 const WINDOWS = ["minute", "hour", "day"] as const;
 
 export const verifyKeyV2Schema = z.object({
-  key: z.string().min(1).max(MAX_KEY_LENGTH),
-  tags: z.array(z.string().max(128)).max(20).optional(),
-  permissions: z.string().max(PERMISSION_QUERY_MAX_LENGTH).optional(),
+  key: singleLineText().min(1).max(MAX_KEY_LENGTH),
+  tags: z.array(singleLineText().max(128)).max(20).optional(),
+  permissions: singleLineText().max(PERMISSION_QUERY_MAX_LENGTH).optional(),
   credits: z.object({ cost: z.number().int().min(0) }).optional(),
   ratelimits: z
     .array(
       z.object({
-        name: z.string().min(1).max(64),
+        name: singleLineText().min(1).max(64),
         cost: z.number().int().min(0).optional(),
         limit: z.number().int().min(0).optional(),
         duration: z.number().int().min(1000).optional(),
@@ -34,7 +35,7 @@ export const verifyKeyV2Schema = z.object({
     )
     .max(10)
     .optional(),
-  migrationId: z.string().max(256).optional(),
+  migrationId: singleLineText().max(256).optional(),
 });
 
 const CODES: Record<VerifyCode, string> = {

@@ -1,20 +1,27 @@
 import { handleApi } from "@/lib/api/handle";
 import { readJsonObject } from "@/lib/api/http";
-import { json, zodError } from "@/lib/api/responses";
+import { fieldErrors, json, zodError } from "@/lib/api/responses";
 import { authenticateApiRequest } from "@/lib/api/root-context";
 import { createKey, listKeys } from "@/lib/keys/data";
-import { parseListKeysQuery } from "@/lib/keys/list-query";
+import { listKeysQueryProblems, parseListKeysQuery } from "@/lib/keys/list-query";
 import { createKeySchema } from "@/lib/keys/schemas";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-/** Lists the tenant's keys: the same query parameters as the dashboard's table. */
+/**
+ * Lists the tenant's keys: the same query parameters as the dashboard's table. The table
+ * falls back to a default for a bad parameter (a URL is hand-edited); a program gets a
+ * 400 naming it instead, so a typo is not mistaken for "no filter".
+ */
 export async function GET(request: Request) {
   return handleApi(async () => {
     const auth = await authenticateApiRequest(request, "keys:read");
     if (!auth.ok) return auth.response;
-    const query = parseListKeysQuery(new URL(request.url).searchParams);
+    const params = new URL(request.url).searchParams;
+    const problems = listKeysQueryProblems(params);
+    if (Object.keys(problems).length > 0) return fieldErrors(problems);
+    const query = parseListKeysQuery(params);
     const page = await listKeys(auth.ctx, query);
     return json({
       keys: page.rows,

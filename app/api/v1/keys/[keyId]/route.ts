@@ -1,5 +1,5 @@
 import { handleApi } from "@/lib/api/handle";
-import { keyBodyRoute } from "@/lib/api/key-lifecycle-route";
+import { type KeyParams, keyBodyRoute, keyIdFromPath } from "@/lib/api/key-lifecycle-route";
 import { json } from "@/lib/api/responses";
 import { authenticateApiRequest } from "@/lib/api/root-context";
 import { getKey, updateKey } from "@/lib/keys/data";
@@ -8,14 +8,13 @@ import { updateKeySchema } from "@/lib/keys/schemas";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-type Params = { params: Promise<{ keyId: string }> };
-
-export async function GET(request: Request, { params }: Params) {
+export async function GET(request: Request, { params }: KeyParams) {
   return handleApi(async () => {
     const auth = await authenticateApiRequest(request, "keys:read");
     if (!auth.ok) return auth.response;
-    const { keyId } = await params;
-    return json({ key: await getKey(auth.ctx, keyId) });
+    const path = await keyIdFromPath(params);
+    if (!path.ok) return path.response;
+    return json({ key: await getKey(auth.ctx, path.keyId) });
   });
 }
 

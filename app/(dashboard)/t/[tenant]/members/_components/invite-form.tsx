@@ -5,14 +5,17 @@ import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { FormMessage, SelectField, TextField } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
-import { type ActionState, fieldErrorsOf, IDLE } from "@/lib/auth/action-state";
+import { type ActionState, fieldErrorsOf, IDLE, withFormSizeError } from "@/lib/auth/action-state";
 import { inviteMemberAction } from "@/lib/tenants/actions";
+
+// A form too large to send shows its error here instead of replacing the page.
+const inviteMember = withFormSizeError(inviteMemberAction);
 
 export function InviteForm({ tenant }: { tenant: string }) {
   const [state, formAction] = useActionState<
     ActionState<{ path: string; expiresAt: string }>,
     FormData
-  >(inviteMemberAction, IDLE);
+  >(inviteMember, IDLE);
   const [link, setLink] = useState<string | null>(null);
   const errors = fieldErrorsOf(state);
 

@@ -19,6 +19,7 @@ import {
   topKeys,
 } from "@/lib/usage/analytics";
 import type { UsageRange } from "@/lib/usage/analytics-types";
+import { recordId } from "@/lib/validation/text";
 import { EXPORT_CHARTS, type ExportChart } from "../_components/usage-links";
 
 export type CsvExport =
@@ -29,7 +30,7 @@ const exportQuery = z.object({
   chart: z.enum(EXPORT_CHARTS, {
     error: `chart must be one of ${EXPORT_CHARTS.join(", ")}.`,
   }),
-  key: z.string().trim().min(1).max(100).optional(),
+  key: recordId("Use the id of a key.").optional(),
 });
 
 /** The series a chart shows, from the same DAL call the chart makes; null for a foreign key. */
