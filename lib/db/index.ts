@@ -1,4 +1,16 @@
-export { type Db, db, describeDatabaseTarget, pgPool, setDbForTesting } from "./client";
+export {
+  type Db,
+  databaseOutageSince,
+  db,
+  describeDatabaseTarget,
+  LOOKUP_DEADLINE_MS,
+  mayServeStale,
+  onDatabaseRecovered,
+  outageStaleMs,
+  pgPool,
+  setDbForTesting,
+  withDeadline,
+} from "./client";
 export {
   DatabaseUnavailableError,
   describeDatabaseError,
