@@ -2,7 +2,7 @@ import "server-only";
 import { notFound, redirect } from "next/navigation";
 import { getServerSession } from "next-auth";
 import { cache } from "react";
-import { db } from "@/lib/db";
+import { asUnavailableError, db } from "@/lib/db";
 import type { TenantContext } from "./context";
 import { NotFoundError, UnauthenticatedError } from "./errors";
 import { authOptions } from "./options";
@@ -10,12 +10,24 @@ import { requestInfo } from "./request-info";
 
 export type SessionUser = { id: string; email: string; name: string };
 
+/**
+ * Database errors that mean "unreachable" leave here as DatabaseUnavailableError, whose
+ * digest app/error.tsx recognises (Next.js hides the message of a page's error in
+ * production), so a dashboard page says the database cannot be reached, and actions and
+ * routes answer it as such.
+ */
+function rethrowUnavailable(error: unknown): never {
+  throw asUnavailableError(error);
+}
+
 /** The signed-in user, re-read from the database on every request (null if deleted). */
 export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
   const session = await getServerSession(authOptions);
   const id = session?.user?.id;
   if (!id) return null;
-  return db().user.findUnique({ where: { id }, select: { id: true, email: true, name: true } });
+  return db()
+    .user.findUnique({ where: { id }, select: { id: true, email: true, name: true } })
+    .catch(rethrowUnavailable);
 });
 
 export async function requireUser(): Promise<SessionUser> {
@@ -32,10 +44,12 @@ export async function requireUser(): Promise<SessionUser> {
 export const loadTenantContext = cache(async (slug: string): Promise<TenantContext> => {
   const user = await getSessionUser();
   if (!user) throw new UnauthenticatedError();
-  const membership = await db().membership.findFirst({
-    where: { userId: user.id, tenant: { slug } },
-    select: { role: true, tenant: { select: { id: true, slug: true, name: true } } },
-  });
+  const membership = await db()
+    .membership.findFirst({
+      where: { userId: user.id, tenant: { slug } },
+      select: { role: true, tenant: { select: { id: true, slug: true, name: true } } },
+    })
+    .catch(rethrowUnavailable);
   if (!membership) throw new NotFoundError();
   const { ip, userAgent } = await requestInfo();
   return {
@@ -59,10 +73,12 @@ export async function requireMember(slug: string): Promise<TenantContext> {
 }
 
 export async function listMyTenants(userId: string) {
-  const rows = await db().membership.findMany({
-    where: { userId },
-    select: { role: true, tenant: { select: { slug: true, name: true } } },
-    orderBy: { createdAt: "asc" },
-  });
+  const rows = await db()
+    .membership.findMany({
+      where: { userId },
+      select: { role: true, tenant: { select: { slug: true, name: true } } },
+      orderBy: { createdAt: "asc" },
+    })
+    .catch(rethrowUnavailable);
   return rows.map((r) => ({ slug: r.tenant.slug, name: r.tenant.name, role: r.role }));
 }

@@ -8,6 +8,25 @@
  */
 export const DATABASE_UNAVAILABLE_DIGEST = "KEYPLANE_DATABASE_UNAVAILABLE";
 
+/**
+ * What a page's error boundary says, by the error's digest (all Next.js passes on of an
+ * error thrown on the server in production).
+ */
+export function errorPageText(digest: string | undefined): { title: string; detail: string } {
+  if (digest === DATABASE_UNAVAILABLE_DIGEST) {
+    return {
+      title: "The database cannot be reached",
+      detail:
+        "Keyplane cannot reach its database right now, so this page cannot be shown. Nothing was changed. Try again in a moment.",
+    };
+  }
+  return {
+    title: "Something went wrong",
+    detail:
+      "Keyplane could not load this page. If it keeps happening, open /api/health to see whether the database is reachable.",
+  };
+}
+
 /** The database cannot be reached (or did not answer in time); answer 503, not 500. */
 export class DatabaseUnavailableError extends Error {
   override readonly name = "DatabaseUnavailableError";
@@ -108,6 +127,16 @@ export function isConnectionError(error: unknown): boolean {
   if (error instanceof DatabaseUnavailableError) return true;
   if (hasConnectionCode(error)) return true;
   return CONNECTION_MESSAGE.test(messageOf(error));
+}
+
+/**
+ * `error` as a DatabaseUnavailableError (with the original as its cause) when it means
+ * the database cannot be reached, else `error` unchanged. For boundaries whose framework
+ * only passes on what the error is (a page's error boundary reads its digest).
+ */
+export function asUnavailableError(error: unknown): unknown {
+  if (error instanceof DatabaseUnavailableError || !isConnectionError(error)) return error;
+  return new DatabaseUnavailableError("The database cannot be reached.", { cause: error });
 }
 
 export function describeDatabaseError(error: unknown, target: string): string {

@@ -12,6 +12,8 @@ export {
   withDeadline,
 } from "./client";
 export {
+  asUnavailableError,
+  DATABASE_UNAVAILABLE_DIGEST,
   DatabaseUnavailableError,
   describeDatabaseError,
   isConnectionError,
