@@ -32,18 +32,19 @@ import { apiErrorReply } from "./responses";
 export const ROOT_KEY_TTL_MS = 5_000;
 
 type Entry = { auth: RootKeyAuth | null; freshUntil: number };
-type Holder = { cache: TtlLru<string, Entry> };
+type Holder = { cache: TtlLru<string, Entry>; unsubscribeRecovery?: () => void };
 const scope = globalThis as { __keyplaneRootKeyCache?: Holder };
 scope.__keyplaneRootKeyCache ??= { cache: new TtlLru(10_000) };
-const cache = scope.__keyplaneRootKeyCache.cache;
+const holder = scope.__keyplaneRootKeyCache;
+const cache = holder.cache;
 
 export function clearRootKeyCache(): void {
   cache.clear();
 }
 
 // Root keys changed on another instance while this one could not read them are read
-// again once the database answers.
-onDatabaseRecovered(clearRootKeyCache);
+// again once the database answers (once per process, however often this is bundled).
+holder.unsubscribeRecovery ??= onDatabaseRecovered(clearRootKeyCache);
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 

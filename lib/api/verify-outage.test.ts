@@ -79,8 +79,10 @@ describe.skipIf(!testsUsePostgres)(
       const first = await verify(firstKey?.plaintext ?? "");
       expect(first).toMatchObject({ status: 503, code: "UNAVAILABLE" });
       expect(first.ms).toBeLessThan(2_000);
+      let slowest = 0;
       for (const key of others) {
         const next = await verify(key.plaintext);
+        slowest = Math.max(slowest, next.ms);
         expect(next).toMatchObject({ status: 503, code: "UNAVAILABLE" });
         expect(next.ms).toBeLessThan(250);
       }
@@ -94,7 +96,7 @@ describe.skipIf(!testsUsePostgres)(
         100,
       );
       console.log(
-        `[outage] blackhole: first 503 after ${first.ms.toFixed(0)} ms; recovered ${took.toFixed(0)} ms after the network came back`,
+        `[outage] blackhole: first 503 after ${first.ms.toFixed(0)} ms, the next ones within ${slowest.toFixed(1)} ms; recovered ${took.toFixed(0)} ms after the network came back`,
       );
     });
 

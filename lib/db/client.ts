@@ -98,10 +98,6 @@ export function createPool(url: string, options: { max?: number } = {}): pg.Pool
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, ...POOL_TIMEOUTS });
   // A connection that dies while idle (server restart) is replaced on the next checkout.
   pool.on("error", () => {});
-  // A connection that dies while checked out (a transaction under way when the server
-  // restarts or the network resets) emits `error` on its client; its queries fail and its
-  // holder releases it, but an `error` event nobody listens to would end the process.
-  pool.on("connect", (client) => client.on("error", () => {}));
   const query = pool.query.bind(pool) as Call;
   const connect = pool.connect.bind(pool) as Call;
   const circuit = new DatabaseCircuit(
@@ -116,14 +112,31 @@ export function createPool(url: string, options: { max?: number } = {}): pg.Pool
     circuit.recordFailure(error);
     throw error;
   };
+  // A submittable (a cursor) comes back as itself, not as a promise: left alone.
+  const observed = (result: unknown) =>
+    result instanceof Promise ? result.then(answered, failed) : result;
+  const isCallbackCall = (args: unknown[]) => typeof args[args.length - 1] === "function";
   const guard =
     (call: Call): Call =>
     (...args) => {
-      if (typeof args[args.length - 1] === "function") return call(...args);
+      if (isCallbackCall(args)) return call(...args);
       if (circuit.openedAt !== 0) return Promise.reject(circuit.unavailable());
-      return (call(...args) as Promise<unknown>).then(answered, failed);
+      return observed(call(...args));
     };
   Object.assign(pool, { query: guard(query), connect: guard(connect) });
+  pool.on("connect", (client) => {
+    // A connection that dies while checked out (a transaction under way when the server
+    // restarts or the network resets) emits `error` on its client; its queries fail and
+    // its holder releases it, but an `error` event nobody listens to would end the process.
+    client.on("error", () => {});
+    // The queries of a checked-out connection (transactions, the usage writer) tell the
+    // circuit too, so a silent network is noticed by whichever call meets it first.
+    const clientQuery = client.query.bind(client) as Call;
+    Object.assign(client, {
+      query: (...args: unknown[]) =>
+        isCallbackCall(args) ? clientQuery(...args) : observed(clientQuery(...args)),
+    });
+  });
   const end = pool.end.bind(pool) as Call;
   Object.assign(pool, {
     end: (...args: unknown[]) => {
