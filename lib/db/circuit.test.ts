@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { testsUsePostgres } from "@/lib/testing/database";
 import { TcpProxy } from "@/lib/testing/tcp-proxy";
 import { DatabaseCircuit } from "./circuit";
-import { circuitOf, createPool } from "./client";
+import { circuitOf, createPool } from "./pool";
 import { DatabaseUnavailableError } from "./errors";
 
 const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), {

@@ -2,7 +2,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import type pg from "pg";
 import { afterAll, beforeAll } from "vitest";
 import { setDbForTesting } from "@/lib/db";
-import { circuitOf, createPool } from "@/lib/db/client";
+import { circuitOf, createPool } from "@/lib/db/pool";
 import type { DatabaseCircuit } from "@/lib/db/circuit";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { createTestDatabase, type TestDatabase } from "./database";
