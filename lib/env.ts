@@ -41,6 +41,12 @@ const schema = z.object({
   KEYPLANE_USAGE_DAY_DAYS: z.coerce.number().int().min(7).max(3650).default(400),
   /** Minutes between runs of the usage retention job (0 turns it off). */
   KEYPLANE_USAGE_RETENTION_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(60),
+  /**
+   * Outages (README "Outages"): seconds a cached key or root key keeps answering while the
+   * database cannot be reached, counted from the first failed call; 0 answers 503 at once.
+   * Also the worst-case delay of a revocation this instance cannot hear about.
+   */
+  KEYPLANE_OUTAGE_STALE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -17,8 +17,14 @@ export async function handleApi(body: () => Promise<Response>): Promise<Response
     }
     if (error instanceof NotFoundError) return apiError("NOT_FOUND", error.message);
     if (error instanceof ForbiddenError) return apiError("FORBIDDEN", error.message);
-    if (isConnectionError(error))
-      return apiError("UNAVAILABLE", "The database cannot be reached. Try again shortly.");
+    if (isConnectionError(error)) {
+      return apiError(
+        "UNAVAILABLE",
+        "The database cannot be reached. Try again shortly; nothing was changed.",
+        undefined,
+        { "retry-after": "1" },
+      );
+    }
     console.error("[api] unexpected error:", error instanceof Error ? error.message : error);
     return apiError("INTERNAL", "Something went wrong on our side. Nothing was changed.");
   }

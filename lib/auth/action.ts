@@ -2,6 +2,7 @@ import "server-only";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { isConnectionError } from "@/lib/db/errors";
 import { RECORD_ID_PATTERN } from "@/lib/validation/text";
 import type { ActionState, FieldErrors } from "./action-state";
 import { assertCan, type TenantContext } from "./context";
@@ -51,6 +52,12 @@ function errorState(error: unknown): ActionState<never> {
   if (error instanceof NotFoundError) return { status: "error", message: error.message };
   if (error instanceof ForbiddenError) return { status: "error", message: error.message };
   if (error instanceof UnauthenticatedError) return { status: "error", message: error.message };
+  if (isConnectionError(error)) {
+    return {
+      status: "error",
+      message: "The database cannot be reached. Try again in a moment; nothing was changed.",
+    };
+  }
   console.error("[action] unexpected error:", error instanceof Error ? error.message : error);
   return { status: "error", message: "Something went wrong on our side. Nothing was changed." };
 }

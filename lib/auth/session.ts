@@ -2,7 +2,7 @@ import "server-only";
 import { notFound, redirect } from "next/navigation";
 import { getServerSession } from "next-auth";
 import { cache } from "react";
-import { db } from "@/lib/db";
+import { asUnavailableError, db } from "@/lib/db";
 import type { TenantContext } from "./context";
 import { NotFoundError, UnauthenticatedError } from "./errors";
 import { authOptions } from "./options";
@@ -18,6 +18,16 @@ export type SessionUser = {
 };
 
 /**
+ * Database errors that mean "unreachable" leave here as DatabaseUnavailableError, whose
+ * digest app/error.tsx recognises (Next.js hides the message of a page's error in
+ * production), so a dashboard page says the database cannot be reached, and actions and
+ * routes answer it as such.
+ */
+function rethrowUnavailable(error: unknown): never {
+  throw asUnavailableError(error);
+}
+
+/**
  * The signed-in user, or null. A valid cookie is not enough: the session it names must
  * still be active on the server (not signed out, not ended by a password change or
  * "sign out everywhere", not expired) and belong to the same user. The user is re-read
@@ -28,7 +38,7 @@ export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
   const userId = session?.user?.id;
   const sessionId = session?.sid;
   if (!userId || !sessionId) return null;
-  const active = await findActiveSessionForRequest(sessionId);
+  const active = await findActiveSessionForRequest(sessionId).catch(rethrowUnavailable);
   if (!active || active.userId !== userId) return null;
   return { ...active.user, sessionId };
 });
@@ -47,10 +57,12 @@ export async function requireUser(): Promise<SessionUser> {
 export const loadTenantContext = cache(async (slug: string): Promise<TenantContext> => {
   const user = await getSessionUser();
   if (!user) throw new UnauthenticatedError();
-  const membership = await db().membership.findFirst({
-    where: { userId: user.id, tenant: { slug } },
-    select: { role: true, tenant: { select: { id: true, slug: true, name: true } } },
-  });
+  const membership = await db()
+    .membership.findFirst({
+      where: { userId: user.id, tenant: { slug } },
+      select: { role: true, tenant: { select: { id: true, slug: true, name: true } } },
+    })
+    .catch(rethrowUnavailable);
   if (!membership) throw new NotFoundError();
   const { ip, userAgent } = await requestInfo();
   return {
@@ -74,10 +86,12 @@ export async function requireMember(slug: string): Promise<TenantContext> {
 }
 
 export async function listMyTenants(userId: string) {
-  const rows = await db().membership.findMany({
-    where: { userId },
-    select: { role: true, tenant: { select: { slug: true, name: true } } },
-    orderBy: { createdAt: "asc" },
-  });
+  const rows = await db()
+    .membership.findMany({
+      where: { userId },
+      select: { role: true, tenant: { select: { slug: true, name: true } } },
+      orderBy: { createdAt: "asc" },
+    })
+    .catch(rethrowUnavailable);
   return rows.map((r) => ({ slug: r.tenant.slug, name: r.tenant.name, role: r.role }));
 }

@@ -1,5 +1,19 @@
-export { type Db, db, describeDatabaseTarget, pgPool, setDbForTesting } from "./client";
 export {
+  type Db,
+  databaseOutageSince,
+  db,
+  describeDatabaseTarget,
+  LOOKUP_DEADLINE_MS,
+  mayServeStale,
+  onDatabaseRecovered,
+  outageStaleMs,
+  pgPool,
+  setDbForTesting,
+  withDeadline,
+} from "./client";
+export {
+  asUnavailableError,
+  DATABASE_UNAVAILABLE_DIGEST,
   DatabaseUnavailableError,
   describeDatabaseError,
   isConnectionError,

@@ -185,6 +185,8 @@ export async function handleCreateKeyV2(request: Request, requestId: string): Pr
       ]);
     }
     if (error instanceof NotFoundError) return v2Error(request, requestId, 404, error.message);
+    // Anything else (the database unreachable: 503, or a bug: 500) is answered by the
+    // route through v2UnexpectedError, with the failures of authentication.
     throw error;
   }
 }

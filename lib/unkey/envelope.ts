@@ -1,5 +1,6 @@
 import "server-only";
 import { type ApiReply, jsonReply, toResponse } from "@/lib/api/exchange";
+import { isConnectionError } from "@/lib/db/errors";
 
 // The response envelope of the Unkey-compatible v2 routes: `{meta: {requestId}, data}`
 // on success and `{meta, error: {title, detail, status, type}}` otherwise. Optional
@@ -70,4 +71,28 @@ export function v2Error(
   errors?: V2ErrorLocation[],
 ): Response {
   return toResponse(v2ErrorReply(request, requestId, status, detail, errors));
+}
+
+/**
+ * The answer for an exception a v2 route did not turn into an answer itself: 503 when
+ * the database cannot be reached (the client may retry; nothing was done), else 500,
+ * logged without the request. The one place the v2 routes translate unexpected errors.
+ */
+export function v2UnexpectedError(
+  request: HeaderSource,
+  requestId: string,
+  error: unknown,
+  what: string,
+): Response {
+  if (isConnectionError(error)) {
+    const reply = v2ErrorReply(
+      request,
+      requestId,
+      503,
+      "The database cannot be reached. Try again shortly; nothing was changed.",
+    );
+    return toResponse({ ...reply, headers: { ...reply.headers, "retry-after": "1" } });
+  }
+  console.error(`[v2 ${what}] failed:`, error instanceof Error ? error.message : error);
+  return v2Error(request, requestId, 500, "Something went wrong on our side. Nothing was changed.");
 }

@@ -1,4 +1,13 @@
 import "server-only";
+import {
+  databaseOutageSince,
+  isConnectionError,
+  LOOKUP_DEADLINE_MS,
+  mayServeStale,
+  onDatabaseRecovered,
+  outageStaleMs,
+  withDeadline,
+} from "@/lib/db";
 import { onKeyChanged } from "@/lib/keys/events";
 import { TtlLru } from "./lru";
 import { type KeyRecord, loadKeyRecord } from "./record";
@@ -17,17 +26,40 @@ import { type KeyRecord, loadKeyRecord } from "./record";
  * started before an invalidation is not stored afterwards: each invalidation bumps an
  * epoch, and a load stores its result only if the epoch is unchanged, so a record read
  * just before a revocation committed can never be cached after the revocation event.
+ *
+ * During a database outage (README "Outages"): while the database is known to be
+ * unreachable (its circuit is open), a cached answer, fresh or not, is given for at most
+ * KEYPLANE_OUTAGE_STALE_SECONDS counted from the first failed call, and a refresh that
+ * fails for lost connectivity falls back to the cached answer within the same bound;
+ * past it, nothing cached is given and the caller answers 503. An answer the database
+ * gave (gone, revoked, changed) always replaces the cached one, and an eviction removes
+ * the entry, so an outage can delay a change only this instance did not hear about.
+ * Entries are kept POSITIVE_TTL_MS (or NEGATIVE_TTL_MS) plus that bound, so a key used
+ * before the outage still has its entry; they are fresh only for the TTL.
  */
 
 export const POSITIVE_TTL_MS = 60_000;
 export const NEGATIVE_TTL_MS = 30_000;
 export const MAX_CACHED_KEYS = 100_000;
+type Entry = {
+  record: KeyRecord | null;
+  /** When the database was asked for it (epoch ms). */
+  fetchedAt: number;
+  /** Fresh until then; after that it is reloaded, or served stale during an outage. */
+  freshUntil: number;
+};
 
 type CacheState = {
-  entries: TtlLru<string, KeyRecord | null>;
+  entries: TtlLru<string, Entry>;
   inFlight: Map<string, Promise<KeyRecord | null>>;
   epoch: number;
+  /**
+   * Entries read before this instant are not fresh, whatever their TTL: the invalidation
+   * transport moves it forward while it cannot hear changes (see invalidation.ts).
+   */
+  freshAfter: number;
   unsubscribe?: () => void;
+  unsubscribeRecovery?: () => void;
 };
 
 // On globalThis because Next.js may bundle this module more than once per process; the
@@ -37,9 +69,13 @@ scope.__keyplaneKeyCache ??= {
   entries: new TtlLru(MAX_CACHED_KEYS),
   inFlight: new Map(),
   epoch: 0,
+  freshAfter: 0,
 };
 const state: CacheState = scope.__keyplaneKeyCache;
 state.unsubscribe ??= onKeyChanged((event) => invalidateKeyHashes(event.hashes));
+// Whatever changed while the database was unreachable (on another instance, unheard here)
+// is read again once it answers: the cache starts over.
+state.unsubscribeRecovery ??= onDatabaseRecovered(() => clearKeyCache());
 
 /** Drops the cached answers for these hashes; safe to call from any transport. */
 export function invalidateKeyHashes(hashes: readonly string[]): void {
@@ -57,9 +93,30 @@ export function clearKeyCache(): void {
   state.inFlight.clear();
 }
 
-/** The cached answer for a hash (a record, or null for a known-unknown hash); undefined on a miss. */
+/**
+ * Every entry read before now stops being fresh: the next call for it reads the
+ * database again (and during an outage gets the stale answer within the bound). For a
+ * transport that may have missed messages; cheaper than clearing, and it keeps the
+ * entries an outage may need.
+ */
+export function expireKeyCache(): void {
+  state.freshAfter = Date.now();
+}
+
+/**
+ * The cached answer for a hash (a record, or null for a known-unknown hash); undefined on
+ * a miss, on an entry that is no longer fresh, and on everything during an outage once
+ * the serve-stale bound has passed. The hot path: one clock read, no allocation.
+ */
 export function cachedKeyRecord(hash: string): KeyRecord | null | undefined {
-  return state.entries.get(hash);
+  const now = Date.now();
+  const entry = state.entries.get(hash, now);
+  if (entry === undefined) return undefined;
+  const outageSince = databaseOutageSince();
+  if (outageSince === 0) {
+    return entry.freshUntil > now && entry.fetchedAt >= state.freshAfter ? entry.record : undefined;
+  }
+  return now - outageSince <= outageStaleMs() ? entry.record : undefined;
 }
 
 /** The record for a hash, null for an unknown hash; throws when the database is down. */
@@ -80,17 +137,26 @@ export function loadKeyRecordThroughCache(
   const pending = state.inFlight.get(hash);
   if (pending) return pending;
   const epoch = state.epoch;
-  const load = lookup(hash).then(
+  const fetchedAt = Date.now();
+  const load = withDeadline(lookup(hash), LOOKUP_DEADLINE_MS).then(
     (record) => {
       if (state.inFlight.get(hash) === load) state.inFlight.delete(hash);
       if (state.epoch === epoch) {
-        state.entries.set(hash, record, record ? POSITIVE_TTL_MS : NEGATIVE_TTL_MS);
+        const ttl = record ? POSITIVE_TTL_MS : NEGATIVE_TTL_MS;
+        const entry: Entry = { record, fetchedAt, freshUntil: fetchedAt + ttl };
+        state.entries.set(hash, entry, ttl + outageStaleMs(), fetchedAt);
       }
       return record;
     },
     (error: unknown) => {
       // Failures are never cached: the next call retries the database.
       if (state.inFlight.get(hash) === load) state.inFlight.delete(hash);
+      // Lost connectivity: the last answer the database gave, within the outage bound.
+      if (isConnectionError(error)) {
+        const now = Date.now();
+        const entry = mayServeStale(now) ? state.entries.get(hash, now) : undefined;
+        if (entry !== undefined) return entry.record;
+      }
       throw error;
     },
   );

@@ -1,4 +1,5 @@
 import "server-only";
+import { databaseOutageSince } from "@/lib/db";
 import { hashKey, parseKey } from "@/lib/keys/format";
 import { recordUsage } from "@/lib/usage/buffer";
 import { reserveBudget } from "./budget";
@@ -198,6 +199,9 @@ function decide(
   const cached = cachedKeyRecord(hash);
   if (cached !== undefined) return decideFor(cached);
   if (parseKey(input.key) === null) return missing;
+  // While the database is known to be unreachable, an uncached key is "cannot verify" at
+  // once rather than after a timeout (the cache has already given what it may serve).
+  if (databaseOutageSince() !== 0) throw new VerifyUnavailableError("database unreachable");
   return loadKeyRecordThroughCache(hash, options.lookupFor?.(ctx)).then(
     decideFor,
     (error: unknown) => {

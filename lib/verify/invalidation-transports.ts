@@ -246,11 +246,16 @@ export class PgInvalidationTransport implements InvalidationTransport {
     this.firstReady = new Promise((resolve) => {
       this.resolveReady = resolve;
     });
+    // Publishing must not hang on a network that drops packets: a reply timeout, and
+    // keepalive to find dead connections (the retry loop below bounds the whole).
     this.pool = new pg.Pool({
       connectionString: url,
       max: 2,
       idleTimeoutMillis: 10_000,
       connectionTimeoutMillis: 2_000,
+      query_timeout: 2_000,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 5_000,
     });
     this.pool.on("error", () => {});
     void this.connect();

@@ -1,7 +1,7 @@
 import "server-only";
 import { env } from "@/lib/env";
 import { onKeyChanged } from "@/lib/keys/events";
-import { clearKeyCache, invalidateKeyHashes } from "./cache";
+import { clearKeyCache, expireKeyCache, invalidateKeyHashes } from "./cache";
 import {
   type InvalidationHandlers,
   type InvalidationTransport,
@@ -24,10 +24,14 @@ import {
  *   Measured delivery is a few milliseconds on one host (see invalidation.test.ts and
  *   e2e/instances.spec.ts), far inside the 1 s bound.
  * - While the subscription is down, messages are lost, so the bound is kept another way:
- *   the whole key cache is cleared at once and then every DEGRADED_CLEAR_MS (1 s) until the
- *   subscription is back, i.e. cached answers live at most 1 s (a database read per key
- *   per second instead of per minute), and it is cleared once more on reconnect to drop
- *   anything cached while a message could have been missed.
+ *   every cached entry stops being fresh at once and then every DEGRADED_CLEAR_MS (1 s)
+ *   until the subscription is back, i.e. each cached answer is read again from the
+ *   database after at most 1 s (a database read per key per second instead of per
+ *   minute), and the cache is cleared on reconnect to drop anything read while a message
+ *   could have been missed. The entries are kept rather than cleared: when the
+ *   subscription dropped because the database itself cannot be reached (LISTEN/NOTIFY),
+ *   the reads fail and the cache serves its last answers within the outage bound
+ *   (KEYPLANE_OUTAGE_STALE_SECONDS, see cache.ts) instead of answering 503 at once.
  * - A publish that fails is retried with backoff for up to the positive cache TTL
  *   (60 s); after that no instance can still hold the record the change invalidated.
  *   Limit: an instance whose *publisher* alone is cut off while the others stay
@@ -56,9 +60,9 @@ scope.__keyplaneInvalidation ??= { transport: null, started: false, degradedTime
 const state: State = scope.__keyplaneInvalidation;
 
 function enterDegraded(): void {
-  clearKeyCache();
+  expireKeyCache();
   if (state.degradedTimer) return;
-  state.degradedTimer = setInterval(clearKeyCache, DEGRADED_CLEAR_MS);
+  state.degradedTimer = setInterval(expireKeyCache, DEGRADED_CLEAR_MS);
   state.degradedTimer.unref();
 }
 
@@ -75,11 +79,16 @@ const handlers: InvalidationHandlers = {
   },
   onStatus: (connected) => {
     if (!connected) {
-      console.error("[invalidation] subscription lost; key cache limited to 1 s until it is back");
+      console.error(
+        "[invalidation] subscription lost; cached keys are re-read after 1 s until it is back",
+      );
       enterDegraded();
     }
   },
 };
+
+/** Builds the transport from the handlers; tests pass one that goes through a proxy. */
+export type TransportFactory = (handlers: InvalidationHandlers) => InvalidationTransport | null;
 
 function createTransport(): InvalidationTransport | null {
   const { REDIS_URL, DATABASE_URL } = env();
@@ -92,10 +101,12 @@ function createTransport(): InvalidationTransport | null {
  * Starts the subscriber and the publisher for this process; idempotent. Called from
  * instrumentation.ts at server start, so the first verify already has a live subscription.
  */
-export function startInvalidation(): InvalidationStatus {
+export function startInvalidation(
+  options: { transport?: TransportFactory } = {},
+): InvalidationStatus {
   if (!state.started) {
     state.started = true;
-    state.transport = createTransport();
+    state.transport = options.transport ? options.transport(handlers) : createTransport();
     const transport = state.transport;
     if (transport) {
       // Until the first subscription is live nothing can be received: same rule as an

@@ -1,5 +1,6 @@
 import { loadTenantContext } from "@/lib/auth/session";
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from "@/lib/auth/errors";
+import { isConnectionError } from "@/lib/db/errors";
 import { exportUsageCsv } from "./usage-csv";
 
 function text(status: number, message: string): Response {
@@ -7,6 +8,12 @@ function text(status: number, message: string): Response {
     status,
     headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
   });
+}
+
+function unavailable(): Response {
+  const response = text(503, "The database cannot be reached. Try again in a moment.");
+  response.headers.set("retry-after", "1");
+  return response;
 }
 
 /**
@@ -26,6 +33,7 @@ export async function GET(
   } catch (error) {
     if (error instanceof UnauthenticatedError) return text(401, "Sign in to export usage.");
     if (error instanceof NotFoundError) return text(404, "Not found.");
+    if (isConnectionError(error)) return unavailable();
     throw error;
   }
   let result: Awaited<ReturnType<typeof exportUsageCsv>>;
@@ -34,6 +42,7 @@ export async function GET(
   } catch (error) {
     if (error instanceof ForbiddenError) return text(403, error.message);
     if (error instanceof NotFoundError) return text(404, "Not found.");
+    if (isConnectionError(error)) return unavailable();
     throw error;
   }
   if (!result.ok) return text(result.status, result.message);
