@@ -3,6 +3,7 @@ import { notFound, redirect } from "next/navigation";
 import { getServerSession } from "next-auth";
 import { cache } from "react";
 import { asUnavailableError, db } from "@/lib/db";
+import { RECORD_ID_PATTERN } from "@/lib/validation/text";
 import type { TenantContext } from "./context";
 import { NotFoundError, UnauthenticatedError } from "./errors";
 import { authOptions } from "./options";
@@ -57,6 +58,9 @@ export async function requireUser(): Promise<SessionUser> {
 export const loadTenantContext = cache(async (slug: string): Promise<TenantContext> => {
   const user = await getSessionUser();
   if (!user) throw new UnauthenticatedError();
+  // A slug has a record id's shape; anything else (a NUL from `/t/%00/keys`) names no
+  // tenant and must not reach the database, where it is an error rather than a miss.
+  if (!RECORD_ID_PATTERN.test(slug)) throw new NotFoundError();
   const membership = await db()
     .membership.findFirst({
       where: { userId: user.id, tenant: { slug } },

@@ -2,11 +2,14 @@ import "server-only";
 import { assertCan, type TenantContext } from "@/lib/auth/context";
 import { NotFoundError } from "@/lib/auth/errors";
 import { db } from "@/lib/db";
+import { RECORD_ID_PATTERN } from "@/lib/validation/text";
 import { KEY_NOT_FOUND, keyDetailSelect, toKeyDetail } from "./detail";
 import type { JsonValue, KeyAuditEntry, KeyDetail } from "./dto";
 
 export async function getKey(ctx: TenantContext, keyId: string): Promise<KeyDetail> {
   assertCan(ctx, "tenant:read");
+  // An id from a URL (`/keys/%00`) that cannot be a key's is a miss, not a database error.
+  if (!RECORD_ID_PATTERN.test(keyId)) throw new NotFoundError(KEY_NOT_FOUND);
   const client = db();
   const key = await client.apiKey.findFirst({
     where: { id: keyId, tenantId: ctx.tenantId },
