@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { z } from "zod";
+import { endSessionSchema } from "@/lib/account/schemas";
 import { auditQuerySchema } from "@/lib/audit/schemas";
 import { signInSchema } from "@/lib/auth/schemas";
 import { db } from "@/lib/db";
@@ -83,6 +84,7 @@ const SCHEMAS: [string, z.ZodType, string[]][] = [
   ["rootKeyId", rootKeyIdSchema, ["rootKeyId"]],
   ["signUp", signUpSchema, ["name", "email", "password", "organization", "invite"]],
   ["signIn", signInSchema, ["email", "password"]],
+  ["endSession", endSessionSchema, ["sessionId"]],
   ["createTenant", createTenantSchema, ["organization"]],
   ["acceptInvitation", acceptInvitationSchema, ["token"]],
   ["inviteMember", inviteMemberSchema, ["email", "role", "expiresInDays"]],
