@@ -6,15 +6,16 @@ import { createTenantWithOwner, type TestMember, type TestTenant } from "@/lib/t
 import { setupProxiedDatabase } from "@/lib/testing/outage";
 import { tenantAction } from "./action";
 import { getSessionUser, listMyTenants, loadTenantContext, requireMember } from "./session";
+import { createUserSession } from "./sessions";
 
 // The dashboard's boundary during a database outage: what lib/auth/session.ts throws is
 // what Next.js hands the page's error boundary (app/error.tsx) by its digest, and what
 // the action wrapper turns into the form's message.
 
-let signedInAs: string | null = null;
-vi.mock("next-auth", () => ({
-  getServerSession: async () => (signedInAs ? { user: { id: signedInAs } } : null),
-}));
+// The cookie's session, as next-auth's callbacks leave it: a user and the server-side
+// session record it was issued with (lib/auth/sessions.ts).
+let signedInAs: { user: { id: string }; sid: string } | null = null;
+vi.mock("next-auth", () => ({ getServerSession: async () => signedInAs }));
 vi.mock("./request-info", () => ({
   requestInfo: async () => ({ ip: "203.0.113.7", userAgent: "vitest" }),
   clientIpFrom: () => "203.0.113.7",
@@ -35,7 +36,8 @@ describe.skipIf(!testsUsePostgres)("session during a database outage", () => {
 
   beforeAll(async () => {
     ({ tenant, owner } = await createTenantWithOwner());
-    signedInAs = owner.user.id;
+    const sid = await createUserSession({ userId: owner.user.id });
+    signedInAs = { user: { id: owner.user.id }, sid };
   });
 
   it("pages get an error whose digest the error boundary recognises, not a bare failure", async () => {
