@@ -58,6 +58,11 @@ async function tenantWithKey(browser: Browser) {
   return { rootKey, key: key.plaintext };
 }
 
+function withoutUsageFigures(body: string): string {
+  const { usage, ...rest } = JSON.parse(body) as { usage?: { ok?: boolean } };
+  return JSON.stringify({ ...rest, usage: { ok: usage?.ok } });
+}
+
 test.describe("verify fast path", () => {
   test.describe.configure({ mode: "serial" });
   let viaNext: SecondInstance | undefined;
@@ -171,6 +176,11 @@ test.describe("verify fast path", () => {
     for (const c of cases) {
       const init = { method: c.method, headers: c.headers, body: c.body };
       const [a, b] = [await send(fast, c.path, init), await send(viaNext.baseURL, c.path, init)];
+      if (c.path === "/api/health") {
+        // Health reports each instance's own usage writer (events waiting, last write),
+        // which differ between the two servers; everything else must be the same.
+        for (const answer of [a, b]) answer.body = withoutUsageFigures(answer.body);
+      }
       expect(a, c.name).toEqual(b);
     }
     // The APIs' security headers reach the fast path's answers too; the dashboard's page
