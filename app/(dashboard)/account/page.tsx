@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { SectionCard } from "@/components/ui/section-card";
 import { requireUser } from "@/lib/auth/session";
 import { listActiveSessions } from "@/lib/auth/sessions";
-import { AccountSection } from "./_components/account-section";
 import { ChangePasswordForm } from "./_components/change-password-form";
 import { SessionList } from "./_components/session-list";
 import { SignOutEverywhereButton } from "./_components/sign-out-everywhere-button";
@@ -23,14 +23,14 @@ export default async function AccountPage() {
           {user.name} · {user.email}
         </p>
       </div>
-      <AccountSection
+      <SectionCard
         id="password"
         title="Change password"
         description="Every other session of your account is signed out; this browser stays signed in."
       >
         <ChangePasswordForm />
-      </AccountSection>
-      <AccountSection
+      </SectionCard>
+      <SectionCard
         id="sessions"
         title="Sessions"
         description="Browsers signed in to your account. Sign out any you do not recognise."
@@ -48,7 +48,7 @@ export default async function AccountPage() {
         <div className="mt-6 border-t border-zinc-200 pt-4">
           <SignOutEverywhereButton />
         </div>
-      </AccountSection>
+      </SectionCard>
     </main>
   );
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/ui/card";
+import { SectionCard } from "@/components/ui/section-card";
 import { can } from "@/lib/auth/roles";
 import { requireMember } from "@/lib/auth/session";
 import { listRootKeys } from "@/lib/rootkeys/data";
@@ -11,7 +12,6 @@ import { ExpiryPolicyForm } from "./_components/expiry-policy-form";
 import { KeyPrefixForm } from "./_components/key-prefix-form";
 import { RootKeysTable } from "./_components/root-keys-table";
 import { ScopeCatalog } from "./_components/scope-catalog";
-import { SettingsSection } from "./_components/settings-section";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -34,14 +34,14 @@ export default async function SettingsPage({ params }: { params: Promise<{ tenan
       />
       <div className="space-y-6">
         <div className="grid gap-6 xl:grid-cols-2">
-          <SettingsSection
+          <SectionCard
             id="key-prefix"
             title="Key prefix"
             description="The start of every new key, so people and secret scanners can tell your keys apart."
           >
             <KeyPrefixForm tenant={slug} prefix={settings.keyPrefix} />
-          </SettingsSection>
-          <SettingsSection
+          </SectionCard>
+          <SectionCard
             id="expiry-policies"
             title="Expiry policies"
             description="How long keys live unless someone says otherwise, and how long they may live at most."
@@ -52,9 +52,9 @@ export default async function SettingsPage({ params }: { params: Promise<{ tenan
               maxLifetimeDays={settings.maxLifetimeDays}
               requireExpiry={settings.requireExpiry}
             />
-          </SettingsSection>
+          </SectionCard>
         </div>
-        <SettingsSection
+        <SectionCard
           id="scope-catalog"
           title="Scope catalog"
           description="The scopes keys can be given. Retiring a scope stops new grants; keys that hold it keep working."
@@ -68,8 +68,8 @@ export default async function SettingsPage({ params }: { params: Promise<{ tenan
               isRetired: scope.retiredAt !== null,
             }))}
           />
-        </SettingsSection>
-        <SettingsSection
+        </SectionCard>
+        <SectionCard
           id="root-keys"
           title="Root keys"
           description="Management keys for your services: they call the verify and management APIs. Each is shown once, when created."
@@ -81,7 +81,7 @@ export default async function SettingsPage({ params }: { params: Promise<{ tenan
               <CreateRootKeyForm tenant={slug} />
             </div>
           </div>
-        </SettingsSection>
+        </SectionCard>
       </div>
     </>
   );

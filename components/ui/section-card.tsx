@@ -1,10 +1,10 @@
 import type { ReactNode } from "react";
 
 /**
- * A settings card that is a named region, so screen readers can jump between sections
- * and tests can find one by its heading.
+ * A card that is a named region (the settings and account pages), so screen readers can
+ * jump between sections and tests can find one by its heading.
  */
-export function SettingsSection({
+export function SectionCard({
   id,
   title,
   description,
