@@ -17,7 +17,9 @@ const recoveryListeners = scope.__keyplaneDbPool.recoveryListeners;
  * How long the pool waits, so that nothing hangs when the database is slow or the network
  * drops packets (see README "Outages"):
  *  - connecting (TCP, startup and authentication), or waiting for a free connection:
- *    2 s (`connectionTimeoutMillis`);
+ *    5 s (`connectionTimeoutMillis`): a burst that saturates the pool queues for a
+ *    moment; an unreachable database is noticed sooner by the circuit (a lookup on the
+ *    verify path gives up after LOOKUP_DEADLINE_MS);
  *  - a statement, on the server: 5 s (`statement_timeout`; the slowest queries of the
  *    dashboard take tens of milliseconds on 10 million events);
  *  - a reply, on the client: 6 s (`query_timeout`), for when the server never hears the
@@ -28,7 +30,7 @@ const recoveryListeners = scope.__keyplaneDbPool.recoveryListeners;
  *    and replaced instead of being handed out again.
  */
 export const POOL_TIMEOUTS = {
-  connectionTimeoutMillis: 2_000,
+  connectionTimeoutMillis: 5_000,
   statement_timeout: 5_000,
   query_timeout: 6_000,
   idle_in_transaction_session_timeout: 30_000,
